@@ -1,0 +1,171 @@
+"""Building the embedded store: validate, load into a fresh directory, then swap it in.
+
+A graph that fails validation is never loaded, and the store in place stays as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .namespaces import CANONICAL_BASE, rebase
+from .project import Project, SourceFile
+from .store.manifest import ENGINE_DIR, Manifest
+from .validation import FileReport, validate_files
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class BuildInputs:
+    """Everything a store is built from: the project's files (optional) and extra RDF files."""
+
+    base_iri: str
+    project: Project | None = Project()
+    extra_files: tuple[Path, ...] = ()
+    graph_files: tuple[tuple[str, Path], ...] = field(default_factory=tuple)
+
+    def key(self) -> str:
+        """A digest naming this combination of inputs: equal inputs share one built store."""
+        digest = hashlib.sha256(self.base_iri.encode())
+        if self.project is not None:
+            digest.update(self.project.fingerprint().encode())
+        for path in self.extra_files:
+            digest.update(b"data\0" + str(path.resolve()).encode() + b"\0" + path.read_bytes())
+        for graph, path in self.graph_files:
+            digest.update(b"graph\0" + graph.encode() + b"\0" + path.read_bytes())
+        return digest.hexdigest()[:16]
+
+
+class ValidationFailed(Exception):
+    """The project's data violates the shapes; the reports say where."""
+
+    def __init__(self, reports: list[FileReport]) -> None:
+        super().__init__(f"{sum(not r.conforms for r in reports)} data file(s) violate the shapes")
+        self.reports = reports
+
+
+def state_dir(project: Project) -> Path:
+    """Where built stores live: ``$UNTOC_KG_STATE`` or ``.untoc-kg/`` in the checkout."""
+    return Path(os.environ.get("UNTOC_KG_STATE", project.root / ".untoc-kg"))
+
+
+def default_store_dir(inputs: BuildInputs) -> Path:
+    return state_dir(inputs.project or Project()) / "stores" / inputs.key()
+
+
+def validate_project(project: Project) -> list[FileReport]:
+    return validate_files(project.data_files(), project.shapes_files(), project.ontology_files())
+
+
+def build(inputs: BuildInputs, store_dir: Path, progress: Progress = lambda _: None, *, validate: bool = True) -> Manifest:
+    """Validate the project's data, then load every input into ``store_dir``, replacing it atomically."""
+    if inputs.project is not None and validate:
+        started = time.perf_counter()
+        reports = validate_project(inputs.project)
+        if not all(report.conforms for report in reports):
+            raise ValidationFailed(reports)
+        progress(f"validated {len(reports)} data file(s) in {time.perf_counter() - started:.1f} s")
+    store_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = store_dir.with_name(f"{store_dir.name}.building-{os.getpid()}")
+    shutil.rmtree(staging, ignore_errors=True)
+    try:
+        manifest = _load(inputs, staging, progress)
+        _swap(staging, store_dir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return manifest
+
+
+def _load(inputs: BuildInputs, staging: Path, progress: Progress) -> Manifest:
+    engine = ox.Store(str(staging / ENGINE_DIR))
+    sources: list[str] = []
+    if inputs.project is not None:
+        for source in inputs.project.sources():
+            before = len(engine)
+            engine.bulk_extend(_rebased_quads(source, inputs.base_iri))
+            progress(f"loaded {len(engine) - before:>9,} triples from {source.path.name}")
+            sources.append(str(source.path))
+    for path in inputs.extra_files:
+        _bulk_load(engine, path, None, progress)
+        sources.append(str(path))
+    for graph, path in inputs.graph_files:
+        _bulk_load(engine, path, ox.NamedNode(graph), progress)
+        sources.append(f"{graph}={path}")
+    engine.flush()
+    engine.optimize()
+    manifest = Manifest(
+        base_iri=inputs.base_iri,
+        inputs_key=inputs.key(),
+        built_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        graph_sizes=_graph_sizes(engine),
+        sources=sources,
+    )
+    del engine
+    manifest.write(staging)
+    return manifest
+
+
+def _rebased_quads(source: SourceFile, base_iri: str) -> Iterator[ox.Quad]:
+    """The file's quads with canonical IRIs moved to ``base_iri``; ontology and shapes get their own graph."""
+    graph = ox.NamedNode(base_iri + source.graph_path) if source.graph_path else None
+    with source.path.open("rb") as stream:
+        for quad in ox.parse(stream, format=ox.RdfFormat.from_extension(source.path.suffix[1:])):
+            yield ox.Quad(
+                _rebase_term(quad.subject, base_iri),
+                _rebase_term(quad.predicate, base_iri),
+                _rebase_term(quad.object, base_iri),
+                graph or _rebase_term(quad.graph_name, base_iri),
+            )
+
+
+def _rebase_term(term, base_iri: str):
+    if isinstance(term, ox.NamedNode):
+        return ox.NamedNode(rebase(term.value, CANONICAL_BASE, base_iri))
+    if isinstance(term, ox.Literal) and term.datatype.value.startswith(CANONICAL_BASE):
+        return ox.Literal(term.value, datatype=_rebase_term(term.datatype, base_iri))
+    return term
+
+
+def _bulk_load(engine: ox.Store, path: Path, graph: ox.NamedNode | None, progress: Progress) -> None:
+    fmt = ox.RdfFormat.from_extension(path.suffix[1:])
+    if fmt is None:
+        raise ValueError(f"{path}: unknown RDF file extension {path.suffix!r}")
+    before = len(engine)
+    options = {"to_graph": graph} if graph is not None and not fmt.supports_datasets else {}
+    try:
+        engine.bulk_load(path=str(path), format=fmt, **options)
+    except SyntaxError as error:
+        raise ValueError(f"{path}: {error}") from error
+    progress(f"loaded {len(engine) - before:>9,} triples from {path.name}")
+
+
+def _graph_sizes(engine: ox.Store) -> dict[str, int]:
+    sizes: dict[str, int] = {}
+    for result in engine.query("SELECT ?g (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"):
+        sizes[result["g"].value] = int(result["n"].value)
+    default = next(iter(engine.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))
+    if int(default["n"].value):
+        sizes[""] = int(default["n"].value)
+    return sizes
+
+
+def _swap(staging: Path, store_dir: Path) -> None:
+    retired = store_dir.with_name(f"{store_dir.name}.retired-{os.getpid()}")
+    if store_dir.exists():
+        store_dir.rename(retired)
+    staging.rename(store_dir)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def print_progress(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)

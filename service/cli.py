@@ -1,0 +1,178 @@
+"""The ``untoc-kg`` command: argument parsing, then one call into the room that does the work."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from .build import BuildInputs, ValidationFailed, build, default_store_dir, print_progress, validate_project
+from .config import SETTINGS_VARIABLE, Settings
+from .namespaces import default_base_iri
+from .project import Project
+from .store import StoreError
+from .store.manifest import Manifest
+from .validation import validate_files
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+
+class UsageError(Exception):
+    """Bad input from the command line: reported in one line, exit status 2."""
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except (UsageError, StoreError, ValueError, OSError) as error:
+        print(f"untoc-kg {args.command}: {error}", file=sys.stderr)
+        return 2
+    except ValidationFailed as failure:
+        for report in failure.reports:
+            if not report.conforms:
+                print(f"--- {report.path}\n{report.text}", file=sys.stderr)
+        print(f"untoc-kg {args.command}: {failure}; nothing was loaded", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="untoc-kg", description=__doc__)
+    parser.add_argument("--project", type=Path, default=Project().root, help="checkout holding ontology/, shapes/, data/")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="serve the SPARQL endpoint and Linked Data views")
+    serve.add_argument("--host", default=DEFAULT_HOST)
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT)
+    _add_store_options(serve)
+    serve.add_argument("--workers", type=int, default=1, help="HTTP worker processes over the same store")
+    serve.add_argument("--query-workers", type=int, default=2, help="processes per HTTP worker that run queries")
+    serve.add_argument("--query-timeout", type=float, default=30.0, help="seconds before a query is stopped")
+    serve.add_argument("--allow-service", action="append", default=[], metavar="IRI", help="an IRI that SERVICE may call")
+    serve.set_defaults(run=_serve)
+
+    build_cmd = commands.add_parser("build", help="validate the data and load it into the embedded store")
+    _add_store_options(build_cmd)
+    build_cmd.set_defaults(run=_build)
+
+    validate = commands.add_parser("validate", help="check data files against the SHACL shapes")
+    validate.add_argument("paths", nargs="*", type=Path, help="data files (default: every file in data/)")
+    validate.set_defaults(run=_validate)
+
+    query = commands.add_parser("query", help="run a SPARQL query, or a queries/ file, and print a table")
+    query.add_argument("query", help="query text, a .rq file, or the name of a file in queries/")
+    _add_store_options(query)
+    query.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
+    query.set_defaults(run=_query)
+    return parser
+
+
+def _add_store_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--store", type=Path, help="store directory (default: one per input under .untoc-kg/)")
+    parser.add_argument("--data", type=Path, action="append", default=[], metavar="FILE",
+                        help="an RDF file for the default graph (TriG/N-Quads keep their graphs); repeatable")
+    parser.add_argument("--graph", action="append", default=[], metavar="IRI=FILE",
+                        help="an RDF file loaded into the named graph IRI; repeatable")
+    parser.add_argument("--no-project-data", action="store_true", help="serve only --data and --graph files")
+    parser.add_argument("--base-iri", help="base IRI the data is served under (serve: http://HOST:PORT/; "
+                        "otherwise http://127.0.0.1:8000/)")
+
+
+def _inputs(args: argparse.Namespace, base_iri: str) -> BuildInputs:
+    graph_files = []
+    for spec in args.graph:
+        iri, sep, path = spec.partition("=")
+        if not sep or not iri or not path:
+            raise UsageError(f"--graph takes IRI=FILE, not {spec!r}")
+        graph_files.append((iri, Path(path)))
+    for path in [*args.data, *(p for _, p in graph_files)]:
+        if not path.is_file():
+            raise UsageError(f"no such file: {path}")
+    return BuildInputs(
+        base_iri=base_iri,
+        project=None if args.no_project_data else Project(args.project),
+        extra_files=tuple(args.data),
+        graph_files=tuple(graph_files),
+    )
+
+
+def _ensure_store(args: argparse.Namespace, base_iri: str) -> Path:
+    """The store to use: ``--store`` as built, or one built for exactly these inputs."""
+    if args.store is not None and Manifest.read(args.store) is not None:
+        return args.store
+    inputs = _inputs(args, base_iri)
+    store_dir = args.store or default_store_dir(inputs)
+    if Manifest.read(store_dir) is None:
+        manifest = build(inputs, store_dir, print_progress)
+        print_progress(f"built {manifest.triples:,} triples into {store_dir}")
+    return store_dir
+
+
+def _base(args: argparse.Namespace) -> str:
+    return args.base_iri or default_base_iri(DEFAULT_HOST, DEFAULT_PORT)
+
+
+def _build(args: argparse.Namespace) -> int:
+    inputs = _inputs(args, _base(args))
+    store_dir = args.store or default_store_dir(inputs)
+    manifest = build(inputs, store_dir, print_progress)
+    print(f"built {manifest.triples:,} triples in {len(manifest.graph_sizes)} graph(s) for {manifest.base_iri} into {store_dir}")
+    return 0
+
+
+def _validate(args: argparse.Namespace) -> int:
+    project = Project(args.project)
+    if args.paths:
+        missing = [p for p in args.paths if not p.is_file()]
+        if missing:
+            raise UsageError(f"no such file: {missing[0]}")
+        reports = validate_files(list(args.paths), project.shapes_files(), project.ontology_files())
+    else:
+        reports = validate_project(project)
+    for report in reports:
+        print(f"{'ok  ' if report.conforms else 'FAIL'} {report.path}")
+        if not report.conforms:
+            print(report.text)
+    return 0 if all(report.conforms for report in reports) else 1
+
+
+def _query(args: argparse.Namespace) -> int:
+    from .queryfiles import resolve_query
+    from .tables import print_results
+    from .store.oxigraph import OxigraphStore
+
+    text = resolve_query(args.query, Project(args.project))
+    with OxigraphStore.open(_ensure_store(args, _base(args))) as store:
+        try:
+            results = store.query(text)
+        except SyntaxError as error:
+            raise UsageError(f"syntax error: {error}") from None
+        print_results(results, args.format, sys.stdout)
+    return 0
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import uvicorn
+
+    base_iri = args.base_iri or default_base_iri(args.host, args.port)
+    settings = Settings(
+        store_dir=_ensure_store(args, base_iri),
+        base_iri=base_iri,
+        project_dir=args.project,
+        query_timeout=args.query_timeout,
+        service_allowlist=tuple(args.allow_service),
+        query_workers=args.query_workers,
+    )
+    os.environ[SETTINGS_VARIABLE] = settings.to_env()
+    uvicorn.run("service.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""The project's source files: which file holds what, and the named graph each one goes to.
+
+Layout (documented in docs/model.md):
+
+- ``ontology/*.ttl`` → graph ``{base}ontology``
+- ``shapes/*.ttl`` → graph ``{base}shapes``
+- ``data/*.trig`` → the named graphs the file declares (one per source document)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+
+PACKAGE_ROOT = Path(__file__).resolve().parent
+DEFAULT_PROJECT_DIR = PACKAGE_ROOT.parent
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    """One RDF file of the project and the graph its triples belong to (None: the file's own graphs)."""
+
+    path: Path
+    graph_path: str | None
+
+    @property
+    def is_dataset(self) -> bool:
+        return self.path.suffix in (".trig", ".nq")
+
+
+@dataclass(frozen=True)
+class Project:
+    """The folders of a checkout that hold the graph."""
+
+    root: Path = DEFAULT_PROJECT_DIR
+
+    @property
+    def ontology_dir(self) -> Path:
+        return self.root / "ontology"
+
+    @property
+    def shapes_dir(self) -> Path:
+        return self.root / "shapes"
+
+    @property
+    def data_dir(self) -> Path:
+        return self.root / "data"
+
+    @property
+    def queries_dir(self) -> Path:
+        return self.root / "queries"
+
+    def ontology_files(self) -> list[Path]:
+        return sorted(self.ontology_dir.glob("*.ttl"))
+
+    def shapes_files(self) -> list[Path]:
+        return sorted(self.shapes_dir.glob("*.ttl"))
+
+    def data_files(self) -> list[Path]:
+        return sorted(self.data_dir.glob("*.trig"))
+
+    def sources(self) -> list[SourceFile]:
+        """Every file that the store is built from, in load order."""
+        return [
+            *(SourceFile(p, "ontology") for p in self.ontology_files()),
+            *(SourceFile(p, "shapes") for p in self.shapes_files()),
+            *(SourceFile(p, None) for p in self.data_files()),
+        ]
+
+    def fingerprint(self) -> str:
+        """A digest of every source file's name and bytes: a store built from other bytes is stale."""
+        digest = hashlib.sha256()
+        for source in self.sources():
+            digest.update(source.path.name.encode())
+            digest.update(source.path.read_bytes())
+        return digest.hexdigest()

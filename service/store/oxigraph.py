@@ -1,0 +1,49 @@
+"""The embedded backend: an on-disk Oxigraph store, opened read-only for serving."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from . import Dataset, QueryResults, Store, StoreError, named_nodes
+from .manifest import ENGINE_DIR, Manifest
+
+
+class OxigraphStore(Store):
+    """A pyoxigraph store; pyoxigraph releases the GIL while it evaluates a query."""
+
+    def __init__(self, engine: ox.Store, manifest: Manifest) -> None:
+        self.engine = engine
+        self.manifest = manifest
+        self.base_iri = manifest.base_iri
+
+    @classmethod
+    def open(cls, store_dir: Path) -> "OxigraphStore":
+        """Open a store made by ``untoc-kg build`` read-only, as every serving worker does."""
+        manifest = Manifest.read(store_dir)
+        if manifest is None:
+            raise StoreError(f"{store_dir} is not a store built by untoc-kg build (no manifest)")
+        try:
+            return cls(ox.Store.read_only(str(store_dir / ENGINE_DIR)), manifest)
+        except OSError as error:
+            raise StoreError(f"cannot open the store at {store_dir}: {error}") from error
+
+    def query(self, sparql: str, dataset: Dataset | None = None) -> QueryResults:
+        options: dict[str, object] = {"base_iri": self.base_iri}
+        if dataset:
+            options["default_graph"] = named_nodes(dataset.default_graphs)
+            options["named_graphs"] = named_nodes(dataset.named_graphs)
+        else:
+            options["use_default_graph_as_union"] = True
+        try:
+            return self.engine.query(sparql, **options)
+        except OSError as error:
+            raise StoreError(str(error)) from error
+
+    def graph_sizes(self) -> dict[str, int]:
+        return dict(self.manifest.graph_sizes)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        return iter(self.engine.quads_for_pattern(None, None, None, None))
