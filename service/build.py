@@ -87,6 +87,7 @@ def build(inputs: BuildInputs, store_dir: Path, progress: Progress = lambda _: N
 
 
 def _load(inputs: BuildInputs, staging: Path, progress: Progress) -> Manifest:
+    staging.mkdir(parents=True)
     engine = ox.Store(str(staging / ENGINE_DIR))
     sources: list[str] = []
     if inputs.project is not None:

@@ -1,0 +1,32 @@
+"""The FastAPI application: wires the rooms (SPARQL endpoint, Linked Data views) to one store."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from . import __version__
+from .config import Settings
+from .linkeddata.routes import router as linkeddata_router
+from .sparql.routes import router as sparql_router
+from .store.factory import open_store
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app for ``settings`` (by default those that ``untoc-kg serve`` put in the environment)."""
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.settings = settings
+        app.state.store = open_store(settings)
+        try:
+            yield
+        finally:
+            app.state.store.close()
+
+    app = FastAPI(title="untoc-kg", version=__version__, lifespan=lifespan)
+    app.include_router(sparql_router)
+    app.include_router(linkeddata_router)
+    return app

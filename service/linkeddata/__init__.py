@@ -1,0 +1,1 @@
+"""Linked Data views: every IRI of the dataset dereferences, with content negotiation."""

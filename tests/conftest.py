@@ -1,0 +1,119 @@
+"""Shared fixtures: a real ``untoc-kg serve`` on loopback, and the external programs tests drive."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pytest
+
+PROJECT_ROOT = Path(__file__).resolve().parents[1]
+SHARED_DIR = Path(os.environ.get("UNTOC_KG_SHARED", PROJECT_ROOT.parent / "shared"))
+W3C_DIR = Path(os.environ.get("UNTOC_KG_W3C", SHARED_DIR / "w3c" / "sparql11"))
+SOURCE_NOTE = SHARED_DIR / "seeds" / "000_42132fb16e99d948.txt"
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+STARTUP_SECONDS = 120
+
+
+def require_binary(name: str) -> str:
+    """The path of an external program; skipped locally when missing, a failure in CI (it must be installed)."""
+    path = shutil.which(name)
+    if path is None:
+        message = f"{name} is not installed (.ci/run installs it)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def untoc_kg_command() -> list[str]:
+    script = Path(sys.executable).with_name("untoc-kg")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "service.cli"]
+
+
+@dataclass
+class Server:
+    """A running ``untoc-kg serve`` process."""
+
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+    @property
+    def sparql(self) -> str:
+        return self.url + "sparql"
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_server(state_dir: Path, *args: str) -> Server:
+    """Start ``untoc-kg serve`` on a free loopback port with ``args`` and wait until it answers."""
+    port = free_port()
+    log = state_dir / f"server-{port}.log"
+    env = {**os.environ, "UNTOC_KG_STATE": str(state_dir)}
+    process = subprocess.Popen(
+        [*untoc_kg_command(), "serve", "--host", "127.0.0.1", "--port", str(port), *args],
+        stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT,
+    )
+    server = Server(f"http://127.0.0.1:{port}/", process, log)
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"untoc-kg serve exited with {process.returncode}:\n{log.read_text()}")
+        try:
+            if httpx.get(server.sparql, params={"query": "ASK {}"}, timeout=2).status_code == 200:
+                return server
+        except httpx.TransportError:
+            pass
+        time.sleep(0.2)
+    server.stop()
+    raise RuntimeError(f"untoc-kg serve did not answer within {STARTUP_SECONDS} s:\n{log.read_text()}")
+
+
+@pytest.fixture(scope="session")
+def state_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One store cache for the whole test session, outside the checkout."""
+    return tmp_path_factory.mktemp("untoc-kg-state")
+
+
+@pytest.fixture(scope="session")
+def server(state_dir: Path) -> Iterator[Server]:
+    """The project's graph served by a real server, as `untoc-kg serve` does for a user."""
+    running = start_server(state_dir)
+    yield running
+    running.stop()
+
+
+@pytest.fixture(scope="session")
+def serve(state_dir: Path) -> Iterator:
+    """A factory for servers with other arguments (other data, limits); all stopped at the end."""
+    started: list[Server] = []
+
+    def factory(*args: str) -> Server:
+        running = start_server(state_dir, *args)
+        started.append(running)
+        return running
+
+    yield factory
+    for running in started:
+        running.stop()
