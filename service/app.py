@@ -5,9 +5,11 @@ from __future__ import annotations
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 
 from . import __version__
 from .config import Settings
+from .html import STATIC_DIR
 from .linkeddata.routes import router as linkeddata_router
 from .sparql.routes import router as sparql_router
 from .store.factory import open_store
@@ -27,6 +29,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.store.close()
 
     app = FastAPI(title="untoc-kg", version=__version__, lifespan=lifespan)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(sparql_router)
     app.include_router(linkeddata_router)
     return app
