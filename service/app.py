@@ -10,6 +10,7 @@ from fastapi.staticfiles import StaticFiles
 from . import __version__
 from .config import Settings
 from .html import STATIC_DIR
+from .limits import Limits, LimitsMiddleware
 from .linkeddata.routes import router as linkeddata_router
 from .sparql.routes import router as sparql_router
 from .store.factory import open_store
@@ -32,4 +33,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     app.include_router(sparql_router)
     app.include_router(linkeddata_router)
+    app.add_middleware(LimitsMiddleware, limits=Limits.from_settings(settings))
     return app

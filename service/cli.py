@@ -18,6 +18,9 @@ from .validation import validate_files
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+HEAD_HARD_CAP_FACTOR = 4
+"""uvicorn drops (400) a request whose head exceeds this many times ``max_header_bytes``, before
+the limits middleware could name the limit with a 431; between the two, the 431 answers."""
 
 
 class UsageError(Exception):
@@ -55,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--query-workers", type=int, default=2, help="processes per HTTP worker that run queries")
     serve.add_argument("--query-timeout", type=float, default=30.0, help="seconds before a query is stopped")
     serve.add_argument("--allow-service", action="append", default=[], metavar="IRI", help="an IRI that SERVICE may call")
+    _add_limit_options(serve)
     serve.set_defaults(run=_serve)
 
     build_cmd = commands.add_parser("build", help="validate the data and load it into the embedded store")
@@ -70,7 +74,35 @@ def _parser() -> argparse.ArgumentParser:
     _add_store_options(query)
     query.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
     query.set_defaults(run=_query)
+
+    ingest = commands.add_parser("ingest", help="extract one source document's facts into a named graph (TriG)")
+    ingest.add_argument("file", type=Path, help="the document as plain text or Markdown")
+    ingest.add_argument("--lang", choices=["es", "en"], help="the document's language (default: guessed)")
+    ingest.add_argument("--out", type=Path, help="output TriG file (default: data/{graph name}.trig)")
+    ingest.add_argument("--force", action="store_true", help="replace an existing output file")
+    ingest.add_argument("--allow-conflicts", action="store_true", help="write even if facts contradict data/")
+    ingest.set_defaults(run=_ingest)
     return parser
+
+
+LIMIT_OPTIONS = {
+    "worker_memory_mb": (int, "heap cap of each query worker in MiB (0: none)"),
+    "max_body_bytes": (int, "largest request body"),
+    "max_header_bytes": (int, "largest request line plus headers"),
+    "max_query_length": (int, "longest SPARQL text, in characters"),
+    "max_result_bytes": (int, "largest query result; a larger one is refused with 422"),
+    "max_concurrent": (int, "requests in progress per HTTP worker before 503"),
+    "client_rate": (float, "per-client budget: request-seconds per second before 429"),
+    "client_burst": (float, "per-client budget: most tokens a client may save"),
+}
+"""The limits of docs/security.md: one ``--max-body-bytes``-style flag per Settings field."""
+
+
+def _add_limit_options(parser: argparse.ArgumentParser) -> None:
+    defaults = Settings(store_dir=Path(), base_iri="")
+    for name, (kind, text) in LIMIT_OPTIONS.items():
+        default = getattr(defaults, name)
+        parser.add_argument("--" + name.replace("_", "-"), type=kind, default=default, help=f"{text} (default {default})")
 
 
 def _add_store_options(parser: argparse.ArgumentParser) -> None:
@@ -137,9 +169,11 @@ def _validate(args: argparse.Namespace) -> int:
         reports = validate_project(project)
     for report in reports:
         print(f"{'ok  ' if report.conforms else 'FAIL'} {report.path}")
-        if not report.conforms:
+        if report.violations:
             print(report.text)
-    return 0 if all(report.conforms for report in reports) else 1
+    failed = sum(not report.conforms for report in reports)
+    print(f"{len(reports) - failed} of {len(reports)} data file(s) conform to the shapes")
+    return 1 if failed else 0
 
 
 def _query(args: argparse.Namespace) -> int:
@@ -157,6 +191,21 @@ def _query(args: argparse.Namespace) -> int:
     return 0
 
 
+def _ingest(args: argparse.Namespace) -> int:
+    from .ingest.run import IngestRefused, Options, ingest
+
+    if not args.file.is_file():
+        raise UsageError(f"no such file: {args.file}")
+    options = Options(args.file, args.lang, args.out, args.force, args.allow_conflicts)
+    try:
+        report = ingest(options, Project(args.project))
+    except IngestRefused as refused:
+        print(refused.report.text(), file=sys.stderr, end="")
+        return refused.status
+    print(report.text(), end="")
+    return 0
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -168,9 +217,11 @@ def _serve(args: argparse.Namespace) -> int:
         query_timeout=args.query_timeout,
         service_allowlist=tuple(args.allow_service),
         query_workers=args.query_workers,
+        **{name: getattr(args, name) for name in LIMIT_OPTIONS},
     )
     os.environ[SETTINGS_VARIABLE] = settings.to_env()
-    uvicorn.run("service.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers)
+    uvicorn.run("service.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+                h11_max_incomplete_event_size=HEAD_HARD_CAP_FACTOR * settings.max_header_bytes)
     return 0
 
 

@@ -26,6 +26,14 @@ class Settings:
     query_timeout: float = 30.0
     service_allowlist: tuple[str, ...] = field(default_factory=tuple)
     query_workers: int = 2
+    worker_memory_mb: int = 2048
+    max_body_bytes: int = 1_048_576
+    max_header_bytes: int = 32_768
+    max_query_length: int = 65_536
+    max_result_bytes: int = 16_777_216
+    max_concurrent: int = 32
+    client_rate: float = 10.0
+    client_burst: float = 40.0
 
     def to_env(self) -> str:
         values = asdict(self)

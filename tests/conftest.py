@@ -66,9 +66,9 @@ class Server:
             self.process.wait()
 
 
-def start_server(state_dir: Path, *args: str) -> Server:
+def start_server(state_dir: Path, *args: str, port: int | None = None) -> Server:
     """Start ``untoc-kg serve`` on a free loopback port with ``args`` and wait until it answers."""
-    port = free_port()
+    port = port or free_port()
     log = state_dir / f"server-{port}.log"
     env = {**os.environ, "UNTOC_KG_STATE": str(state_dir)}
     process = subprocess.Popen(

@@ -1,0 +1,679 @@
+"""From a UN document's text to facts with evidence: the reading itself.
+
+The document is read the way a person reads a first page and its numbered paragraphs: header blocks
+are recognised by what they say (distribution line, session heading, agenda items, "Note by the
+Secretariat", section headings), paragraphs sentence by sentence. Each recogniser states facts about
+entities named by keys the text prints (symbols, ordinals, mandate numbers, lexicon names), with
+the span that says so. A block or sentence no recogniser understands is kept in ``not_understood``;
+an inconsistency (a report symbol of another series, a "held" meeting after the document's date) is
+kept in ``notes``: the caller reports both, nothing is dropped in silence.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
+
+from . import glossary, lexicon, names
+from .dates import DateSpan, find_dates
+from .ordinals import ordinals_before
+from .patterns import SYMBOL, Patterns, for_language
+from .provenance import UNTOC, Evidence, Facts, Passage
+from .segment import Block, segment
+
+_SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-ZÁÉÍÓÚÑ(])")
+KnownMeetings = dict[tuple[str, date], URIRef]
+
+
+@dataclass(frozen=True)
+class Role:
+    """What a run of blocks is: its passage name (``3``, ``session``, ``heading-2``) and the blocks."""
+
+    name: str
+    blocks: tuple[Block, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(block.text for block in self.blocks)
+
+
+@dataclass
+class Outcome:
+    """What the reading gives: the facts, and everything the caller must tell the user."""
+
+    facts: Facts
+    lang: str
+    issued: date | None
+    not_understood: list[tuple[str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+class ExtractionError(ValueError):
+    """The document cannot be named (no symbol, and not a dated note): nothing can be stated."""
+
+
+def extract(source: str, lang: str, known_meetings: KnownMeetings | None = None) -> Outcome:
+    """Read ``source`` (text or Markdown) written in ``lang`` and return its facts."""
+    patterns = for_language(lang)
+    roles, unknown = assign_roles(segment(source), patterns)
+    document, issued = _identity(roles, patterns)
+    facts = Facts(names.source_graph(document), document)
+    for role in roles:
+        facts.passages[role.name] = Passage(names.passage(document, role.name), role.name, role.text, lang,
+                                            names.passage_labels(role.name),
+                                            int(role.name) if role.name.isdigit() else None)
+    outcome = Outcome(facts, lang, issued, [(f"block {i}", b.text) for i, b in unknown])
+    _Reader(patterns, outcome, known_meetings or {}).read(roles)
+    return outcome
+
+
+def assign_roles(blocks: list[Block], patterns: Patterns) -> tuple[list[Role], list[tuple[int, Block]]]:
+    """Name each block by what it says; blocks of no known kind are returned apart, with their index."""
+    roles: list[Role] = []
+    unknown: list[tuple[int, Block]] = []
+    items_pending: list[int] = []
+    sections = footnotes = 0
+    index = 0
+    while index < len(blocks):
+        block, text = blocks[index], blocks[index].text
+        following = blocks[index + 1] if index + 1 < len(blocks) else None
+        if block.kind == "numbered":
+            roles.append(Role(str(block.number), (block,)))
+        elif block.kind == "footnote":
+            footnotes += 1
+            roles.append(Role("footnote" if footnotes == 1 else f"footnote-{footnotes}", (block,)))
+        elif items_pending:
+            roles.append(Role(f"agenda-item-{items_pending.pop(0)}", (block,)))
+        elif lexicon.find_conference(text, patterns.lang) and block.level == 1:
+            roles.append(Role("masthead", (block,)))
+        elif patterns.distribution.search(text):
+            roles.append(Role("distribution", (block,)))
+        elif SYMBOL.fullmatch(text):
+            roles.append(Role("symbol", (block,)))
+        elif patterns.session_heading.match(text) or _is_body_name(text, patterns):
+            name = "session" if patterns.session_heading.match(text) else "body"
+            with_place = following is not None and following.kind == "text" and bool(find_dates(following.text))
+            roles.append(Role(name, (block, following) if with_place else (block,)))
+            index += with_place
+        elif match := patterns.agenda.match(text):
+            roles.append(Role("agenda-items", (block,)))
+            items_pending = [int(n) for n in patterns.item_separator.split(match.group("items"))]
+        elif patterns.note_kind.match(text):
+            roles.append(Role("document-kind", (block,)))
+        elif patterns.section.match(text) and lexicon.find_bodies(text, patterns.lang):
+            sections += 1
+            roles.append(Role(f"heading-{sections}", (block,)))
+        elif block.kind == "heading" and not any(r.name == "title" for r in roles):
+            roles.append(Role("title", (block,)))
+        else:
+            unknown.append((index, block))
+        index += 1
+    return roles, unknown
+
+
+def _is_body_name(text: str, patterns: Patterns) -> bool:
+    mentions = lexicon.find_bodies(text, patterns.lang)
+    return len(mentions) == 1 and mentions[0].span == (0, len(text))
+
+
+def _identity(roles: list[Role], patterns: Patterns) -> tuple[URIRef, date | None]:
+    """The document's IRI: from its printed symbol, or (a note without one) from issuer, kind and date."""
+    by_name = {role.name: role for role in roles}
+    issued = None
+    if "distribution" in by_name and (days := find_dates(by_name["distribution"].text)):
+        issued = days[0].start
+    if "symbol" in by_name:
+        return names.document(by_name["symbol"].text), issued
+    if "document-kind" in by_name and issued is not None:
+        return names.unsymboled_document("secretariat", "note", issued), issued
+    raise ExtractionError("the document prints no symbol and is not a dated note: it cannot be named")
+
+
+@dataclass
+class _Section:
+    """The section heading in force: its group, the dates it lists, its place."""
+
+    series: str | None = None
+    passage: Passage | None = None
+    dates: list[DateSpan] = field(default_factory=list)
+    place: tuple[str, Evidence] | None = None
+    reports: Evidence | None = None
+
+
+class _Reader:
+    """One pass over the roles, stating facts; keeps the context a reader keeps (section, last mandate)."""
+
+    def __init__(self, patterns: Patterns, outcome: Outcome, known_meetings: KnownMeetings) -> None:
+        self.p = patterns
+        self.out = outcome
+        self.facts = outcome.facts
+        self.doc = outcome.facts.document
+        self.known_meetings = known_meetings
+        self.section = _Section()
+        self.cited: set[URIRef] = set()
+        self.last_mandate: URIRef | None = None
+        self.last_meetings: list[URIRef] = []
+        self.session: int | None = None
+        self.subsidiary: list[Evidence] = []
+        self.roles: dict[str, Role] = {}
+
+    # -- helpers ------------------------------------------------------------------------------------
+
+    def ev(self, passage: Passage, start: int, end: int) -> Evidence:
+        return Evidence(passage, start, end)
+
+    def add(self, s: URIRef, p: URIRef, o, *spans: Evidence) -> None:
+        self.facts.add((s, p, o), *spans)
+
+    def entity(self, node: URIRef, cls: URIRef, labels: tuple[str, str], *spans: Evidence) -> None:
+        """A typed, labelled node (labels in both languages, built from keys, not printed words)."""
+        self.add(node, RDF.type, cls, *spans)
+        self.add(node, RDFS.label, Literal(labels[0], lang="es"), *spans)
+        self.add(node, RDFS.label, Literal(labels[1], lang="en"), *spans)
+
+    def conference(self, *spans: Evidence) -> URIRef:
+        node = names.iri("conference")
+        self.entity(node, UNTOC.Conference, (lexicon.CONFERENCE["es"], lexicon.CONFERENCE["en"]), *spans)
+        return node
+
+    def session_node(self, ordinal: int, *spans: Evidence) -> URIRef:
+        node = names.session(ordinal)
+        self.entity(node, UNTOC.Session, names.session_labels(ordinal), *spans)
+        self.add(node, UNTOC.ordinal, Literal(ordinal, datatype=XSD.positiveInteger), *spans)
+        self.add(node, UNTOC.sessionOf, names.iri("conference"), *spans)
+        return node
+
+    def place(self, key: str, *spans: Evidence) -> URIRef:
+        node = names.iri(f"place/{key}")
+        self.entity(node, UNTOC.Place, (lexicon.PLACES[key]["es"], lexicon.PLACES[key]["en"]), *spans)
+        return node
+
+    def group(self, series: str, *spans: Evidence) -> URIRef:
+        body = lexicon.body(series)
+        node = names.group(series)
+        labels = (body.names["es"][0], body.names["en"][0])
+        self.entity(node, UNTOC.WorkingGroup, labels, *spans)
+        self.add(node, UNTOC.symbolSeries, Literal(series), *spans)
+        return node
+
+    def instrument(self, mention: lexicon.Mention, span: Evidence) -> URIRef:
+        item = lexicon.instrument(mention.key)
+        node = names.iri(f"instrument/{item.key}")
+        self.entity(node, UNTOC[item.kind], (item.names["es"][0], item.names["en"][0]), span)
+        printed = span.exact
+        if lexicon.fold(printed) != lexicon.fold(item.names[self.p.lang][0]):
+            self.add(node, SKOS.altLabel, Literal(printed, lang=self.p.lang), span)
+        return node
+
+    def title(self, node: URIRef, printed: str, span: Evidence) -> None:
+        pair = glossary.both_titles(printed, self.p.lang)
+        if pair is None:
+            self.out.notes.append(f"{span.passage.name}: no {'en' if self.p.lang == 'es' else 'es'} title known for "
+                                  f"{printed!r} (glossary); the title of {node} is left out")
+            return
+        self.add(node, UNTOC.title, Literal(pair[0], lang="es"), span)
+        self.add(node, UNTOC.title, Literal(pair[1], lang="en"), span)
+
+    # -- the pass ----------------------------------------------------------------------------------
+
+    def read(self, roles: list[Role]) -> None:
+        self.roles = {role.name: role for role in roles}
+        passages = self.facts.passages
+        readers = {"masthead": self.masthead, "distribution": self.distribution, "symbol": self.symbol,
+                   "session": self.session_heading, "agenda-items": self.agenda, "document-kind": self.document_kind,
+                   "title": self.doc_title, "body": self.body}
+        for role in roles:
+            passage = passages[role.name]
+            if role.name in readers:
+                readers[role.name](passage)
+            elif role.name.startswith("heading-"):
+                self.section_heading(passage)
+            elif role.name.isdigit():
+                self.paragraph(passage)
+        self.finish()
+
+    def masthead(self, passage: Passage) -> None:
+        mention = lexicon.find_conference(passage.text, self.p.lang)[0]
+        span = self.ev(passage, *mention.span)
+        self.conference(span)
+        for instrument in lexicon.find_instruments(passage.text, self.p.lang):
+            self.instrument(instrument, self.ev(passage, *instrument.span))
+        self.subsidiary.append(span)
+
+    def distribution(self, passage: Passage) -> None:
+        text = passage.text
+        match = self.p.distribution.search(text)
+        self.add(self.doc, UNTOC.distribution, Literal(self.p.distributions[match.group("value").lower()]),
+                 self.ev(passage, *match.span()))
+        if days := find_dates(text):
+            self.add(self.doc, UNTOC.issuedOn, Literal(days[0].start, datatype=XSD.date), self.ev(passage, *days[0].span))
+        original = self.p.original.search(text)
+        for mention in lexicon.find_languages(text, self.p.lang):
+            if original and original.start() <= mention.span[0] < original.end():
+                self.add(self.doc, UNTOC.originallyIn, Literal(mention.key, datatype=XSD.language),
+                         self.ev(passage, original.start(), mention.span[1]))
+            else:
+                self.add(self.doc, UNTOC.writtenIn, Literal(mention.key, datatype=XSD.language),
+                         self.ev(passage, *mention.span))
+
+    def symbol(self, passage: Passage) -> None:
+        span = self.ev(passage, 0, len(passage.text))
+        self.entity(self.doc, UNTOC.Document, (passage.text, passage.text), span)
+        self.add(self.doc, UNTOC.symbol, Literal(passage.text), span)
+        self.add(self.doc, UNTOC.officialCopy, names.official_copy(passage.text), span)
+
+    def session_heading(self, passage: Passage) -> None:
+        found = ordinals_before(passage.text, self.p.session_noun)
+        if not found:
+            self.out.not_understood.append((passage.name, passage.text))
+            return
+        ordinal = found[0]
+        self.session = ordinal.value
+        span = self.ev(passage, *ordinal.span)
+        node = self.session_node(ordinal.value, span)
+        self.add(self.doc, UNTOC.preparedFor, node, span, *self._masthead_span())
+        self.place_and_dates(node, passage, start_at=ordinal.span[1])
+
+    def _masthead_span(self) -> list[Evidence]:
+        if "masthead" not in self.roles:
+            return []
+        passage = self.facts.passages["masthead"]
+        mention = lexicon.find_conference(passage.text, self.p.lang)[0]
+        return [self.ev(passage, *mention.span)]
+
+    def place_and_dates(self, node: URIRef, passage: Passage, start_at: int = 0) -> None:
+        text = passage.text
+        for mention in lexicon.find_places(text[start_at:], self.p.lang):
+            span = self.ev(passage, start_at + mention.span[0], start_at + mention.span[1])
+            self.add(node, UNTOC.place, self.place(mention.key, span), span)
+            break
+        for day in find_dates(text[start_at:])[:1]:
+            span = self.ev(passage, start_at + day.span[0], start_at + day.span[1])
+            self.add(node, UNTOC.startDate, Literal(day.start, datatype=XSD.date), span)
+            self.add(node, UNTOC.endDate, Literal(day.end, datatype=XSD.date), span)
+
+    def agenda(self, passage: Passage) -> None:
+        match = self.p.agenda.match(passage.text)
+        footnote = self.facts.passages.get("footnote")
+        symbol = SYMBOL.search(footnote.text) if footnote and passage.text.endswith("*") else None
+        if symbol is None or self.session is None:
+            self.out.notes.append(f"{passage.name}: agenda items without an agenda symbol (footnote) or a session; "
+                                  "items not recorded")
+            return
+        agenda_span, note_span = self.ev(passage, *match.span()), self.ev(footnote, *symbol.span())
+        agenda = names.document(symbol.group())
+        self.entity(agenda, UNTOC.ProvisionalAgenda, names.agenda_labels(self.session, symbol.group()),
+                    agenda_span, note_span)
+        self.add(agenda, UNTOC.symbol, Literal(symbol.group()), note_span)
+        self.add(agenda, UNTOC.officialCopy, names.official_copy(symbol.group()), note_span)
+        self.add(agenda, UNTOC.agendaOf, names.session(self.session), agenda_span)
+        numbers = list(re.finditer(r"\d+", match.group("items")))
+        for number in numbers:
+            self.agenda_item(agenda, symbol.group(), int(number.group()),
+                             self.ev(passage, match.start("items") + number.start(), match.start("items") + number.end()),
+                             agenda_span, note_span)
+
+    def agenda_item(self, agenda: URIRef, symbol: str, number: int, number_span: Evidence,
+                    agenda_span: Evidence, note_span: Evidence) -> None:
+        item = names.agenda_item(symbol, number)
+        title_passage = self.facts.passages.get(f"agenda-item-{number}")
+        title_span = self.ev(title_passage, 0, len(title_passage.text)) if title_passage else None
+        pair = glossary.both_titles(title_passage.text, self.p.lang) if title_passage else None
+        if pair is None:
+            self.out.notes.append(f"agenda item {number}: no title in both languages; the item is not recorded")
+            return
+        self.entity(item, UNTOC.AgendaItem, names.agenda_item_labels(number, pair), agenda_span, title_span)
+        self.title(item, title_passage.text, title_span)
+        self.add(item, UNTOC.itemNumber, Literal(number, datatype=XSD.positiveInteger), number_span)
+        self.add(item, UNTOC.itemOf, agenda, agenda_span, note_span)
+        self.add(agenda, UNTOC.hasItem, item, agenda_span)
+        self.add(self.doc, UNTOC.underAgendaItem, item, agenda_span, note_span)
+
+    def document_kind(self, passage: Passage) -> None:
+        span = self.ev(passage, 0, len(passage.text))
+        self.add(self.doc, RDF.type, UNTOC.Note, span)
+        secretariat = names.iri("secretariat")
+        self.entity(secretariat, UNTOC.Secretariat, (lexicon.SECRETARIAT["es"], lexicon.SECRETARIAT["en"]), span)
+        self.add(self.doc, UNTOC.authoredBy, secretariat, span)
+
+    def doc_title(self, passage: Passage) -> None:
+        span = self.ev(passage, 0, len(passage.text))
+        self.title(self.doc, passage.text, span)
+        for mention in lexicon.find_conference(passage.text, self.p.lang):
+            self.conference(self.ev(passage, *mention.span))
+        if match := self.p.subsidiary.search(passage.text):
+            self.subsidiary = [self.ev(passage, *match.span())]
+
+    def body(self, passage: Passage) -> None:
+        """A body line of a first page ("Working Group on Firearms", then "Vienna, 2 and 3 May 2018")."""
+        mention = lexicon.find_bodies(passage.text, self.p.lang)[0]
+        node = self.group(mention.key, self.ev(passage, *mention.span))
+        self.section = _Section(mention.key, passage, find_dates(passage.text))
+        places = lexicon.find_places(passage.text, self.p.lang)
+        if places:
+            self.section.place = (places[0].key, self.ev(passage, *places[0].span))
+        ordinal = next(iter(ordinals_before(passage.text, self.p.meeting_noun)), None)
+        for day in self.section.dates[:1]:
+            meeting = names.meeting(mention.key, ordinal.value) if ordinal else \
+                self.known_meetings.get((mention.key, day.start))
+            if meeting is None:
+                self.out.notes.append(f"{passage.name}: a meeting of {mention.key} on {day.start} with no ordinal "
+                                      "printed and none known with that date: not recorded")
+                continue
+            self.meeting(meeting, mention.key, node, self.ev(passage, *mention.span), day, passage, None,
+                         ordinal.value if ordinal else None)
+
+    def section_heading(self, passage: Passage) -> None:
+        text = passage.text
+        bodies = lexicon.find_bodies(text, self.p.lang)
+        if not bodies:
+            self.out.not_understood.append((passage.name, text))
+            self.section = _Section()
+            return
+        self.group(bodies[0].key, self.ev(passage, *bodies[0].span))
+        self.section = _Section(bodies[0].key, passage, find_dates(text),
+                                reports=self.ev(passage, *self.p.section.match(text).span()))
+        places = lexicon.find_places(text, self.p.lang)
+        if places:
+            self.section.place = (places[0].key, self.ev(passage, *places[0].span))
+
+    # -- paragraphs ---------------------------------------------------------------------------------
+
+    def paragraph(self, passage: Passage) -> None:
+        offset = 0
+        for sentence in _SENTENCE_END.split(passage.text):
+            start = passage.text.index(sentence, offset)
+            offset = start + len(sentence)
+            mandates = [self.cite(passage, start, m) for m in self.p.mandate.finditer(sentence)]
+            understood = [reader(passage, start, sentence, mandates)
+                          for reader in (self.establishment, self.standing, self.encouragement, self.reaffirmation,
+                                         self.meetings, self.reports)]
+            if not any(understood):
+                self.out.not_understood.append((passage.name, sentence))
+
+    def cite(self, passage: Passage, start: int, match: re.Match[str]) -> URIRef:
+        """A mandate mention: type, number and label here; its session and title where first cited."""
+        kind = self.p.mandate_kinds[match.group("kind").lower()]
+        number = match.group("number")
+        node = names.mandate(kind, number)
+        span = self.ev(passage, start + match.start(), start + match.end())
+        self.entity(node, UNTOC.Decision if kind == "decision" else UNTOC.Resolution, names.mandate_labels(kind, number), span)
+        self.add(node, UNTOC.mandateNumber, Literal(number), span)
+        if node not in self.cited:
+            self.cited.add(node)
+            session = self.session_node(int(number.split("/")[0]), span)
+            self.add(node, UNTOC.adoptedAt, session, span)
+        rest = passage.text[start + match.end():]
+        if title := self.p.mandate_title.match(rest):
+            base = start + match.end()
+            self.title(node, title.group("title"), self.ev(passage, base + title.start("title"), base + title.end("title")))
+        self.last_mandate = node
+        return node
+
+    def establishment(self, passage: Passage, start: int, sentence: str, mandates: list[URIRef]) -> bool:
+        clause = self.p.group_clause.search(sentence)
+        if not (mandates and self.p.establish.search(sentence) and clause):
+            return False
+        series = self._established_series(sentence)
+        if series is None:
+            self.out.notes.append(f"{passage.name}: a group is established but which one cannot be told")
+            return False
+        group = names.group(series)
+        clause_span = self.ev(passage, start + clause.start(), start + clause.end())
+        mandate_span = self.ev(passage, start + self.p.mandate.search(sentence).start(),
+                               start + self.p.mandate.search(sentence).end())
+        self.add(mandates[0], UNTOC.establishes, group, mandate_span, clause_span)
+        self.add(group, UNTOC.establishedBy, mandates[0], mandate_span, clause_span)
+        for pattern, key in self.p.characteristics:
+            if found := pattern.search(sentence):
+                self.add(group, UNTOC.establishedAs, UNTOC[key], self.ev(passage, start + found.start(), start + found.end()))
+        self._topic(group, series, passage, start, sentence)
+        self._purpose(group, passage, start, sentence)
+        return True
+
+    def _established_series(self, sentence: str) -> str | None:
+        """The group a sentence establishes: the section's group, checked against a topic it names."""
+        if self.section.series:
+            return self.section.series
+        for body in lexicon.BODIES:
+            if lexicon.fold(body.topics[self.p.lang]) in lexicon.fold(sentence):
+                return body.series
+        return None
+
+    def _topic(self, group: URIRef, series: str, passage: Passage, start: int, sentence: str) -> None:
+        topics = lexicon.body(series).topics
+        index = lexicon.fold(sentence).find(lexicon.fold(topics[self.p.lang]))
+        if index < 0:
+            return
+        span = self.ev(passage, start + index, start + index + len(topics[self.p.lang]))
+        self.add(group, UNTOC.topic, Literal(topics["es"], lang="es"), span)
+        self.add(group, UNTOC.topic, Literal(topics["en"], lang="en"), span)
+
+    def _purpose(self, group: URIRef, passage: Passage, start: int, sentence: str) -> None:
+        purpose = self.p.purpose.search(sentence)
+        if not purpose:
+            return
+        span = self.ev(passage, start + purpose.start(), start + purpose.end())
+        self.add(group, UNTOC.purpose, Literal(purpose.group(), lang=self.p.lang), span)
+        other = glossary.translate_purpose(purpose.group(), self.p.lang)
+        if other is not None:
+            self.add(group, UNTOC.purpose, Literal(other, lang="en" if self.p.lang == "es" else "es"), span)
+        else:
+            self.out.notes.append(f"{passage.name}: purpose not translated (not the standard formula)")
+        instruments = lexicon.find_instruments(purpose.group(), self.p.lang)
+        for mention in instruments:
+            mention_span = self.ev(passage, span.start + mention.span[0], span.start + mention.span[1])
+            node = self.instrument(mention, mention_span)
+            if mention.key != "convention":
+                self.add(group, UNTOC.serves, node, mention_span)
+        self._supplements(passage, start, sentence)
+
+    def _supplements(self, passage: Passage, start: int, sentence: str) -> None:
+        """"Protocol X, supplementing the Convention": every such pair the sentence prints."""
+        mentions = lexicon.find_instruments(sentence, self.p.lang)
+        for before, after in zip(mentions, mentions[1:]):
+            between = sentence[before.span[1]:after.span[0]]
+            if after.key == "convention" and before.key != "convention" and self.p.supplements.fullmatch(between):
+                protocol_span = self.ev(passage, start + before.span[0], start + before.span[1])
+                convention_span = self.ev(passage, start + after.span[0], start + after.span[1])
+                protocol = self.instrument(before, protocol_span)
+                convention = self.instrument(after, convention_span)
+                self.add(protocol, UNTOC.supplements, convention,
+                         self.ev(passage, start + before.span[1], start + after.span[1]))
+
+    def standing(self, passage: Passage, start: int, sentence: str, mandates: list[URIRef]) -> bool:
+        found = self.p.standing.search(sentence)
+        if not (mandates and found and self.p.decided.search(sentence)):
+            return False
+        bodies = lexicon.find_bodies(sentence, self.p.lang)
+        reports = self.p.reports_to.search(sentence)
+        for body in bodies:
+            group = names.group(body.key)
+            body_span = self.ev(passage, start + body.span[0], start + body.span[1])
+            standing_span = self.ev(passage, start + found.start(), start + found.end())
+            self.add(mandates[0], UNTOC.makesStandingElement, group, body_span, standing_span)
+            if body.key == self.section.series:
+                self.add(group, UNTOC.madeStandingElementBy, mandates[0], body_span, standing_span)
+            if reports:
+                self.add(mandates[0], UNTOC.requiresReportsFrom, group, body_span,
+                         self.ev(passage, start + reports.start(), start + reports.end()))
+        return bool(bodies)
+
+    def encouragement(self, passage: Passage, start: int, sentence: str, mandates: list[URIRef]) -> bool:
+        verb = self.p.encourage.search(sentence)
+        bodies = lexicon.find_bodies(sentence, self.p.lang)
+        if not (mandates and verb and bodies):
+            return False
+        verb_span = self.ev(passage, start + verb.start(), start + verb.end())
+        for body in bodies:
+            group = names.group(body.key)
+            body_span = self.ev(passage, start + body.span[0], start + body.span[1])
+            self.add(mandates[0], UNTOC.encouragesAnnualConsecutiveMeetings, group, verb_span, body_span)
+            if body.key == self.section.series:
+                self.add(group, UNTOC.encouragedToMeetAnnuallyBy, mandates[0], verb_span, body_span)
+        return True
+
+    def reaffirmation(self, passage: Passage, start: int, sentence: str, mandates: list[URIRef]) -> bool:
+        if not (self.p.reaffirm.search(sentence) and self.p.anaphor.search(sentence) and self.last_mandate):
+            return False
+        self.add(self.last_mandate, UNTOC.reaffirmedInLaterResolutions, Literal(True),
+                 self.ev(passage, start, start + len(sentence)))
+        return True
+
+    def meetings(self, passage: Passage, start: int, sentence: str, mandates: list[URIRef]) -> bool:
+        ordinals = ordinals_before(sentence, self.p.meeting_noun)
+        bodies = lexicon.find_bodies(sentence, self.p.lang)
+        days = find_dates(sentence)
+        if not (ordinals and bodies and days):
+            return False
+        series = bodies[0].key
+        body_span = self.ev(passage, start + bodies[0].span[0], start + bodies[0].span[1])
+        group = self.group(series, body_span)
+        self.last_meetings = []
+        for index, ordinal in enumerate(ordinals):
+            limit = ordinals[index + 1].span[0] if index + 1 < len(ordinals) else len(sentence)
+            day = next((d for d in days if ordinal.span[1] <= d.span[0] < limit), None)
+            if day is None:
+                self.out.notes.append(f"{passage.name}: no date for the meeting {ordinal.value} of {series}")
+                continue
+            meeting = names.meeting(series, ordinal.value)
+            self.meeting(meeting, series, group, self.ev(passage, start + ordinal.span[0], start + ordinal.span[1]),
+                         DateSpan(day.start, day.end, (start + day.span[0], start + day.span[1])), passage,
+                         self._status(passage, start, sentence[:day.span[0]]), ordinal.value)
+            self.last_meetings.append(meeting)
+        return bool(self.last_meetings)
+
+    def meeting(self, meeting: URIRef, series: str, group: URIRef, name_span: Evidence, day: DateSpan,
+                passage: Passage, status: tuple[URIRef, Evidence] | None, ordinal: int | None) -> None:
+        body = lexicon.body(series)
+        if ordinal is not None:
+            self.entity(meeting, UNTOC.Meeting, names.meeting_labels(ordinal, (body.names["es"][0], body.names["en"][0])),
+                        name_span)
+            self.add(meeting, UNTOC.ordinal, Literal(ordinal, datatype=XSD.positiveInteger), name_span)
+            self.add(meeting, UNTOC.meetingOf, group, name_span)
+            self.add(group, UNTOC.holds, meeting, name_span)
+        day_spans = [self.ev(passage, *day.span)]
+        heading_day = next((d for d in self.section.dates if (d.start, d.end) == (day.start, day.end)), None)
+        if heading_day and self.section.passage is not passage and self.section.series == series:
+            day_spans.append(self.ev(self.section.passage, *heading_day.span))
+        self.add(meeting, UNTOC.startDate, Literal(day.start, datatype=XSD.date), *day_spans)
+        self.add(meeting, UNTOC.endDate, Literal(day.end, datatype=XSD.date), *day_spans)
+        if self.section.place and (heading_day or self.section.passage is passage) and self.section.series == series:
+            key, span = self.section.place
+            self.add(meeting, UNTOC.place, self.place(key, span), span)
+        if status is not None:
+            self._check_status(meeting, day.start, status[0])
+            self.add(meeting, UNTOC.statusAsReported, status[0], status[1])
+
+    def _status(self, passage: Passage, start: int, before_date: str) -> tuple[URIRef, Evidence] | None:
+        """Held or scheduled, as the last verb before the meeting's date says."""
+        verbs = [(m.start(), m.end(), UNTOC.held) for m in self.p.held.finditer(before_date)]
+        verbs += [(m.start(), m.end(), UNTOC.scheduled) for m in self.p.scheduled.finditer(before_date)]
+        if not verbs:
+            return None
+        begin, end, status = max(verbs)
+        return status, self.ev(passage, start + begin, start + end)
+
+    def _check_status(self, meeting: URIRef, start: date, status: URIRef) -> None:
+        issued = self.out.issued
+        if issued is not None and (status == UNTOC.held) != (start <= issued):
+            self.out.notes.append(f"{meeting}: reported {status.split('#')[-1]} but starts {start}, and the document "
+                                  f"is dated {issued}")
+
+    def reports(self, passage: Passage, start: int, sentence: str, mandates: list[URIRef]) -> bool:
+        symbols = [m for m in SYMBOL.finditer(sentence) if not self.p.mandate.search(sentence[max(0, m.start() - 12):m.end()])]
+        if not (symbols and self.p.report_subject.search(sentence)):
+            return False
+        if len(symbols) != len(self.last_meetings) or (len(symbols) > 1 and not self.p.respectively.search(sentence)):
+            self.out.notes.append(f"{passage.name}: {len(symbols)} report symbol(s) for {len(self.last_meetings)} "
+                                  "meeting(s) just named: not paired")
+            return False
+        session = self._submitted_session(passage, start, sentence)
+        pursuant = self._pursuant(passage, start, sentence, mandates)
+        for symbol, meeting in zip(symbols, self.last_meetings):
+            self.report(symbol.group(), meeting, self.ev(passage, start + symbol.start(), start + symbol.end()),
+                        session, pursuant)
+        return True
+
+    def _submitted_session(self, passage: Passage, start: int, sentence: str) -> tuple[URIRef, Evidence] | None:
+        submitted = self.p.submitted.search(sentence)
+        found = [o for o in ordinals_before(sentence, self.p.session_noun) if submitted and o.span[0] > submitted.start()]
+        if not found:
+            return None
+        span = self.ev(passage, start + submitted.start(), start + found[0].span[1])
+        return self.session_node(found[0].value, self.ev(passage, start + found[0].span[0], start + found[0].span[1])), span
+
+    def _pursuant(self, passage: Passage, start: int, sentence: str, mandates: list[URIRef]) -> tuple[URIRef, Evidence] | None:
+        for match, mandate in zip(self.p.mandate.finditer(sentence), mandates):
+            if self.p.pursuant.search(sentence[:match.start()]):
+                return mandate, self.ev(passage, start + match.start(), start + match.end())
+        return None
+
+    def report(self, symbol: str, meeting: URIRef, span: Evidence, session: tuple[URIRef, Evidence] | None,
+               pursuant: tuple[URIRef, Evidence] | None) -> None:
+        node = names.document(symbol)
+        series = "/".join(symbol.split("/")[:3])
+        meeting_series = "CTOC/COP/" + str(meeting).split("/meeting/")[1].split("/")[0]
+        if series != meeting_series:
+            self.out.notes.append(f"{span.passage.name}: report {symbol} is not of the series {meeting_series} "
+                                  "of the meeting it is paired with")
+        ordinal = int(str(meeting).rsplit("/", 1)[1])
+        body = lexicon.body(meeting_series)
+        spans = [span] + ([self.section.reports] if self.section.reports and self.section.series == meeting_series else [])
+        self.entity(node, UNTOC.Report, names.report_labels(ordinal, (body.names["es"][0], body.names["en"][0]), symbol),
+                    *spans)
+        self.add(node, UNTOC.symbol, Literal(symbol), span)
+        self.add(node, UNTOC.officialCopy, names.official_copy(symbol), span)
+        self.add(node, UNTOC.reportOf, meeting, span)
+        self.add(meeting, UNTOC.produces, node, span)
+        if session:
+            self.add(node, UNTOC.submittedTo, session[0], session[1])
+        if pursuant:
+            self.add(node, UNTOC.submittedPursuantTo, pursuant[0], pursuant[1])
+
+    # -- after the pass -----------------------------------------------------------------------------
+
+    def finish(self) -> None:
+        """Facts that need the whole document: groups as subsidiary bodies, the note's label, the graph."""
+        groups = sorted({s for (s, p, o) in self.facts.evidence if p == RDF.type and o == UNTOC.WorkingGroup})
+        conference = names.iri("conference")
+        for group in groups:
+            if self.subsidiary:
+                self.add(group, UNTOC.subsidiaryOf, conference, *self.subsidiary)
+            else:
+                self.out.notes.append(f"{group}: the text does not say whose subsidiary body it is")
+        self._describe_note()
+        self._describe_graph()
+
+    def _describe_note(self) -> None:
+        titles = {o.language: str(o) for o in self.facts.objects(self.doc, UNTOC.title)}
+        kind = self.facts.passages.get("document-kind")
+        if kind is None or self.out.issued is None or len(titles) < 2:
+            return
+        spans = [Evidence(kind, 0, len(kind.text))]
+        title = self.facts.passages.get("title")
+        if title is not None:
+            spans.append(Evidence(title, 0, len(title.text)))
+        labels = names.note_labels((titles["es"], titles["en"]), self.out.issued)
+        self.add(self.doc, RDFS.label, Literal(labels[0], lang="es"), *spans)
+        self.add(self.doc, RDFS.label, Literal(labels[1], lang="en"), *spans)
+
+    def _describe_graph(self) -> None:
+        graph = self.facts.graph_iri
+        anchor = self.facts.passages.get("document-kind") or self.facts.passages.get("symbol")
+        if anchor is None:
+            return
+        span = Evidence(anchor, 0, len(anchor.text))
+        self.add(graph, RDF.type, UNTOC.SourceGraph, span)
+        self.add(graph, UNTOC.sourceDocument, self.doc, span)
+        if self.out.issued is not None and "document-kind" in self.facts.passages:
+            es, en = names.source_graph_labels(self.out.issued)
+        else:
+            symbol = self.facts.passages["symbol"].text
+            es, en = f"Hechos del documento {symbol}", f"Facts of document {symbol}"
+        self.add(graph, RDFS.label, Literal(es, lang="es"), span)
+        self.add(graph, RDFS.label, Literal(en, lang="en"), span)
+

@@ -1,0 +1,169 @@
+"""IRIs (docs/model.md) and the Spanish/English labels of the things a document talks about.
+
+IRIs come only from keys the text prints: symbols, series, ordinals, mandate numbers. Labels are
+built from the same keys and the lexicon's names, in both languages, so that two documents (or two
+language versions of one) that name the same meeting produce the same IRI and the same labels.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rdflib import URIRef
+
+from ..namespaces import CANONICAL_BASE, symbol_path
+from .dates import MONTHS
+
+ID = CANONICAL_BASE + "id/"
+GRAPH = CANONICAL_BASE + "graph/"
+
+_EN_ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+                "eighteenth", "nineteenth", "twentieth"]
+
+
+def iri(path: str) -> URIRef:
+    return URIRef(ID + path)
+
+
+def session(ordinal: int) -> URIRef:
+    return iri(f"session/{ordinal}")
+
+
+def mandate(kind: str, number: str) -> URIRef:
+    return iri(f"{kind}/{number}")
+
+
+def group(series: str) -> URIRef:
+    return iri(f"group/{series.rsplit('/', 1)[-1]}")
+
+
+def meeting(series: str, ordinal: int) -> URIRef:
+    return iri(f"meeting/{series.rsplit('/', 1)[-1]}/{ordinal}")
+
+
+def document(symbol: str) -> URIRef:
+    return iri(f"document/{symbol_path(symbol)}")
+
+
+def unsymboled_document(issuer: str, kind: str, issued: date) -> URIRef:
+    return iri(f"document/{issuer}-{kind}-{issued.isoformat()}")
+
+
+def agenda_item(agenda_symbol: str, number: int) -> URIRef:
+    return URIRef(f"{document(agenda_symbol)}/item/{number}")
+
+
+def passage(document_iri: URIRef, name: str) -> URIRef:
+    return URIRef(f"{document_iri}/passage/{name}")
+
+
+def source_graph(document_iri: URIRef) -> URIRef:
+    return URIRef(GRAPH + str(document_iri).removeprefix(ID + "document/"))
+
+
+def official_copy(symbol: str) -> URIRef:
+    return URIRef(f"https://undocs.org/{symbol_path(symbol)}")
+
+
+def es_ordinal(number: int, feminine: bool) -> str:
+    """"13ª" for a reunión; "12º" or "3er" (apocopated before the noun) for a período de sesiones."""
+    if feminine:
+        return f"{number}ª"
+    return f"{number}er" if number % 10 in (1, 3) and number % 100 != 11 else f"{number}º"
+
+
+def en_ordinal(number: int) -> str:
+    """"13th", "21st", "2nd"."""
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number}{suffix}"
+
+
+def en_ordinal_word(number: int) -> str:
+    """"twelfth": UN English spells session ordinals out."""
+    if number <= len(_EN_ORDINALS):
+        return _EN_ORDINALS[number - 1]
+    return en_ordinal(number)
+
+
+def es_date(day: date) -> str:
+    return f"{day.day} de {MONTHS['es'][day.month - 1]} de {day.year}"
+
+
+def en_date(day: date) -> str:
+    return f"{day.day} {MONTHS['en'][day.month - 1]} {day.year}"
+
+
+def session_labels(ordinal: int) -> tuple[str, str]:
+    return (f"{es_ordinal(ordinal, False)} período de sesiones de la Conferencia de las Partes",
+            f"{en_ordinal_word(ordinal)} session of the Conference of the Parties")
+
+
+def meeting_labels(ordinal: int, group_names: tuple[str, str]) -> tuple[str, str]:
+    return (f"{es_ordinal(ordinal, True)} reunión del {group_names[0]}",
+            f"{en_ordinal(ordinal)} meeting of the {group_names[1]}")
+
+
+def report_labels(ordinal: int, group_names: tuple[str, str], symbol: str) -> tuple[str, str]:
+    es, en = meeting_labels(ordinal, group_names)
+    return f"Informe sobre la {es} ({symbol})", f"Report on the {en} ({symbol})"
+
+
+def agenda_labels(session_ordinal: int, symbol: str) -> tuple[str, str]:
+    return (f"Programa provisional del {es_ordinal(session_ordinal, False)} período de sesiones ({symbol})",
+            f"Provisional agenda of the {en_ordinal_word(session_ordinal)} session ({symbol})")
+
+
+def agenda_item_labels(number: int, titles: tuple[str, str]) -> tuple[str, str]:
+    return (f"Tema {number} del programa provisional: {titles[0]}",
+            f"Provisional agenda item {number}: {titles[1]}")
+
+
+def mandate_labels(kind: str, number: str) -> tuple[str, str]:
+    return ({"decision": "decisión", "resolution": "resolución"}[kind] + f" {number}", f"{kind} {number}")
+
+
+def note_labels(titles: tuple[str, str], issued: date) -> tuple[str, str]:
+    """The note's label: kind, its title cut after the body it concerns, and its date."""
+    es = _cut_after(titles[0], "Conferencia de las Partes")
+    en = _cut_after(titles[1], "Conference of the Parties")
+    return (f"Nota de la Secretaría: {es} ({es_date(issued)})", f"Note by the Secretariat: {en} ({en_date(issued)})")
+
+
+def source_graph_labels(issued: date) -> tuple[str, str]:
+    return (f"Hechos de la nota de la Secretaría del {es_date(issued)}",
+            f"Facts of the Secretariat note of {en_date(issued)}")
+
+
+def _cut_after(text: str, marker: str) -> str:
+    index = text.find(marker)
+    return text if index < 0 else text[:index + len(marker)]
+
+
+PASSAGE_LABELS = {
+    "masthead": ("encabezamiento", "masthead"),
+    "distribution": ("distribución, fecha e idiomas", "distribution, date and languages"),
+    "symbol": ("signatura", "symbol"),
+    "session": ("período de sesiones", "session"),
+    "agenda-items": ("temas del programa", "agenda items"),
+    "footnote": ("nota a pie de página", "footnote"),
+    "title": ("título", "title"),
+    "document-kind": ("tipo de documento", "document kind"),
+    "body": ("órgano", "body"),
+}
+
+
+def passage_labels(name: str) -> tuple[str, str]:
+    """Labels of a passage from its name: ``3``, ``heading-2``, ``agenda-item-4`` or a fixed role."""
+    if name.isdigit():
+        return f"párrafo {name}", f"paragraph {name}"
+    if name.startswith("heading-"):
+        number = name.removeprefix("heading-")
+        return f"encabezado de sección {number}", f"section heading {number}"
+    if name.startswith("agenda-item-"):
+        number = name.removeprefix("agenda-item-")
+        return f"título del tema {number} del programa", f"title of agenda item {number}"
+    if name.startswith("footnote-"):
+        number = name.removeprefix("footnote-")
+        return f"nota a pie de página {number}", f"footnote {number}"
+    return PASSAGE_LABELS[name]

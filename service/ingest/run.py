@@ -1,0 +1,160 @@
+"""``untoc-kg ingest``: text in, one validated named graph out, or nothing out and the reasons why.
+
+Order matters: extract, compare with the project's graphs, validate with the shapes, and only then
+write (to a temporary file renamed into place), so that a refused document leaves ``data/`` byte for
+byte as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Dataset, Graph, URIRef
+from rdflib.namespace import XSD
+
+from ..project import Project
+from ..validation import validate_files
+from . import names
+from .extract import KnownMeetings, extract
+from .provenance import UNTOC, dataset_of, is_annotation_node
+from .report import Report
+
+FUNCTIONAL = tuple(UNTOC[name] for name in (
+    "startDate", "endDate", "place", "ordinal", "issuedOn", "symbol", "distribution", "writtenIn", "originallyIn",
+    "mandateNumber", "adoptedAt", "establishedBy", "symbolSeries", "subsidiaryOf", "meetingOf", "reportOf",
+    "itemNumber", "itemOf", "agendaOf", "sessionOf", "text", "paragraphNumber", "passageOf", "sourceDocument"))
+_SPANISH_HINTS = (" de la ", " del ", " los ", " las ", " en su ", " sobre ")
+_ENGLISH_HINTS = (" of the ", " the ", " on ", " in its ", " and ")
+
+
+class IngestRefused(Exception):
+    """The graph was not written; ``status`` is the exit status (2: usage, 1: the document's fault)."""
+
+    def __init__(self, message: str, report: Report, status: int = 1) -> None:
+        super().__init__(message)
+        self.report = report
+        self.status = status
+
+
+@dataclass(frozen=True)
+class Options:
+    """What the command line asks for."""
+
+    source: Path
+    lang: str | None = None
+    out: Path | None = None
+    force: bool = False
+    allow_conflicts: bool = False
+
+
+def guess_language(text: str) -> str:
+    """Spanish or English, by a handful of function words: enough for UN prose, and overridable."""
+    lowered = f" {text.lower()} "
+    spanish = sum(lowered.count(word) for word in _SPANISH_HINTS)
+    english = sum(lowered.count(word) for word in _ENGLISH_HINTS)
+    return "es" if spanish >= english else "en"
+
+
+def default_output(project: Project, graph_iri: URIRef) -> Path:
+    """``data/{graph path with / as -}.trig``: one file per source document."""
+    return project.data_dir / (str(graph_iri).removeprefix(names.GRAPH).replace("/", "-") + ".trig")
+
+
+def ingest(options: Options, project: Project) -> Report:
+    """Run the whole ingest; returns the report of a written graph, raises IngestRefused otherwise."""
+    text = options.source.read_text(encoding="utf-8")
+    lang = options.lang or guess_language(text)
+    report = Report(options.source, lang)
+    out = options.out
+    existing = _existing(project, skip=out if options.force else None)
+    outcome = extract(text, lang, _known_meetings(existing))
+    graph = outcome.facts.graph()
+    out = out or default_output(project, graph.identifier)
+    report.document, report.graph = str(outcome.facts.document), str(graph.identifier)
+    report.facts, report.triples = len(outcome.facts.evidence), len(graph)
+    report.not_understood, report.notes = outcome.not_understood, outcome.notes
+    if out.exists() and not options.force:
+        report.outcome = f"refused: {out} exists (use --force to replace it)"
+        raise IngestRefused(report.outcome, report, status=2)
+    existing = _existing(project, skip=out)
+    into_project = out.parent.resolve() == project.data_dir.resolve()
+    report.conflicts = conflicts(graph, existing, same_graph_is_conflict=into_project)
+    _validate(graph, project, report)
+    if report.conflicts and not options.allow_conflicts:
+        report.outcome = f"refused: {len(report.conflicts)} conflict(s) with the existing graph (--allow-conflicts to write anyway)"
+        raise IngestRefused(report.outcome, report)
+    _write(graph, out)
+    report.outcome = f"wrote {out}"
+    out.with_name(out.name + ".report.txt").write_text(report.text(), encoding="utf-8")
+    return report
+
+
+def _existing(project: Project, skip: Path | None) -> Dataset:
+    """Every graph of the project's data files except ``skip`` (the file being replaced)."""
+    dataset = Dataset()
+    for path in project.data_files():
+        if skip is None or path.resolve() != skip.resolve():
+            dataset.parse(path, format="trig")
+    return dataset
+
+
+def _known_meetings(existing: Dataset) -> KnownMeetings:
+    """Meetings already in the graph, by series and start date: how a meeting named without its
+    ordinal (a first page's "Vienna, 2 and 3 May 2018") finds its IRI."""
+    known: KnownMeetings = {}
+    for meeting, _, start, _ in existing.quads((None, UNTOC.startDate, None, None)):
+        for _, _, group, _ in existing.quads((meeting, UNTOC.meetingOf, None, None)):
+            for _, _, series, _ in existing.quads((group, UNTOC.symbolSeries, None, None)):
+                if start.datatype == XSD.date:
+                    known[(str(series), start.toPython())] = meeting
+    return known
+
+
+def conflicts(graph: Graph, existing: Dataset, same_graph_is_conflict: bool = True) -> list[str]:
+    """Facts of ``graph`` that contradict the project: another value of a functional property of the
+    same node (another date for the same meeting), or, when it is to join the project, a graph name
+    that another data file already holds."""
+    found = []
+    for context in existing.graphs():
+        if same_graph_is_conflict and context.identifier == graph.identifier and len(context):
+            found.append(f"the graph {graph.identifier} is already in the project")
+    for predicate in FUNCTIONAL:
+        for subject, value in graph.subject_objects(predicate):
+            others = {o for _, _, o, _ in existing.quads((subject, predicate, None, None))}
+            if others and value not in others:
+                shown = ", ".join(sorted(o.n3() for o in others))
+                found.append(f"{subject} {predicate.n3()}: new {value.n3()}, existing {shown}")
+    return found
+
+
+def _validate(graph: Graph, project: Project, report: Report) -> None:
+    """The shapes' verdict on the new graph alone, as ``untoc-kg validate`` gives it for a data file."""
+    facts = Graph(identifier=graph.identifier)
+    for triple in graph:
+        if not is_annotation_node(triple[0]):
+            facts.add(triple)  # no shape targets the annotation nodes: leaving them out only saves time
+    with tempfile.TemporaryDirectory(prefix="untoc-ingest-") as folder:
+        candidate = Path(folder) / "candidate.trig"
+        dataset_of(facts).serialize(candidate, format="trig")
+        result = validate_files([candidate], project.shapes_files(), project.ontology_files())[0]
+    if not result.conforms:
+        report.violations = result.text
+        report.outcome = "refused: the graph violates the shapes; nothing was written"
+        raise IngestRefused(report.outcome, report)
+
+
+def _write(graph: Graph, out: Path) -> None:
+    """TriG to a temporary file beside ``out``, renamed into place: never a half-written file."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+    os.close(handle)
+    try:
+        dataset_of(graph).serialize(temporary, format="trig")
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, out)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)

@@ -1,0 +1,138 @@
+"""From an IRI to the graph that describes it: its triples, what points to it, labels, provenance.
+
+Descriptions are small, so they are assembled as rdflib graphs, which serialize to every format the
+views offer (JSON-LD compacted with the published context included). Every IRI enters a query as a
+``pyoxigraph.NamedNode`` (validated, then written as ``<…>``), never as raw text from a request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
+
+from ..namespaces import ontology_namespace, shapes_namespace
+from ..store import Store
+
+PROV = Namespace("http://www.w3.org/ns/prov#")
+LABEL_BATCH = 500
+
+
+@dataclass(frozen=True)
+class Description:
+    """The graph describing ``iri``, and how many triples point to it."""
+
+    iri: str
+    graph: Graph
+    inverse_count: int
+
+
+def term(iri: str) -> str:
+    """``iri`` as a SPARQL IRI term; raises ValueError for anything that is not a valid IRI."""
+    return str(ox.NamedNode(iri))
+
+
+def to_rdflib(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode | Literal:
+    if isinstance(node, ox.NamedNode):
+        return URIRef(node.value)
+    if isinstance(node, ox.BlankNode):
+        return BNode(node.value)
+    if node.language:
+        return Literal(node.value, lang=node.language)
+    return Literal(node.value, datatype=URIRef(node.datatype.value))
+
+
+def exists(store: Store, iri: str) -> bool:
+    """Whether the store says anything about ``iri``, as subject, object or graph name."""
+    return bool(store.query(f"ASK {{ {{ {term(iri)} ?p ?o }} UNION {{ ?s ?p {term(iri)} }} }}"))
+
+
+def first_existing(store: Store, iris: Iterable[str]) -> str | None:
+    return next((iri for iri in iris if exists(store, iri)), None)
+
+
+def bind_prefixes(graph: Graph, base: str) -> Graph:
+    """Prefixes that make the Turtle readable: the dataset's own namespaces and the aligned ones."""
+    graph.bind("untoc", ontology_namespace(base))
+    graph.bind("untocsh", shapes_namespace(base))
+    graph.bind("id", base + "id/")
+    graph.bind("prov", PROV)
+    graph.bind("dcterms", DCTERMS)
+    graph.bind("foaf", FOAF)
+    return graph
+
+
+def describe(store: Store, base: str, iri: str, document_url: str) -> Description:
+    """The description of ``iri`` as served at ``document_url``."""
+    untoc = ontology_namespace(base)
+    graph = bind_prefixes(Graph(), base)
+    subject = URIRef(iri)
+    for row in store.query(f"SELECT DISTINCT ?p ?o {{ {term(iri)} ?p ?o }}"):
+        graph.add((subject, to_rdflib(row["p"]), to_rdflib(row["o"])))
+    inverse = 0
+    for row in store.query(f"SELECT DISTINCT ?s ?p {{ ?s ?p {term(iri)} }}"):
+        graph.add((to_rdflib(row["s"]), to_rdflib(row["p"]), subject))
+        inverse += 1
+    passages = [o for o in graph.objects(subject, URIRef(untoc + "statedIn")) if isinstance(o, URIRef)]
+    _add_subject_triples(store, graph, passages)
+    documents = {o for p in passages for o in graph.objects(p, URIRef(untoc + "passageOf")) if isinstance(o, URIRef)}
+    _add_subject_triples(store, graph, documents, predicates=(RDFS.label, URIRef(untoc + "symbol")))
+    _add_sources(store, graph, untoc, iri, document_url)
+    _add_labels(store, graph)
+    return Description(iri, graph, inverse)
+
+
+def describe_graph(store: Store, base: str, graph_iri: str) -> Graph:
+    """Every triple of one named graph (the ontology, the shapes), as a whole document."""
+    graph = bind_prefixes(Graph(), base)
+    for triple in store.query(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH {term(graph_iri)} {{ ?s ?p ?o }} }}"):
+        graph.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
+    return graph
+
+
+def _values(nodes: Iterable[URIRef]) -> str:
+    return " ".join(term(str(node)) for node in nodes)
+
+
+def _batches(nodes: Iterable[URIRef]) -> Iterable[list[URIRef]]:
+    ordered = sorted(set(nodes))
+    for start in range(0, len(ordered), LABEL_BATCH):
+        yield ordered[start:start + LABEL_BATCH]
+
+
+def _add_subject_triples(store: Store, graph: Graph, nodes: Iterable[URIRef], predicates: tuple[URIRef, ...] = ()) -> None:
+    """Add the triples of ``nodes`` (only ``predicates`` when given): passages with their text, documents."""
+    restrict = f"VALUES ?p {{ {_values(predicates)} }}" if predicates else ""
+    for batch in _batches(nodes):
+        for row in store.query(f"SELECT DISTINCT ?s ?p ?o {{ VALUES ?s {{ {_values(batch)} }} {restrict} ?s ?p ?o }}"):
+            graph.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
+
+
+def _add_sources(store: Store, graph: Graph, untoc: str, iri: str, document_url: str) -> None:
+    """State what the description is about, and the source graphs (and their documents) its facts come from."""
+    document = URIRef(document_url)
+    graph.add((document, RDF.type, FOAF.Document))
+    graph.add((document, FOAF.primaryTopic, URIRef(iri)))
+    source_document = term(untoc + "sourceDocument")
+    query = f"SELECT DISTINCT ?g ?doc {{ GRAPH ?g {{ {term(iri)} ?p ?o }} OPTIONAL {{ ?g {source_document} ?doc }} }}"
+    for row in store.query(query):
+        graph.add((document, DCTERMS.source, to_rdflib(row["g"])))
+        if row["doc"] is not None:
+            graph.add((to_rdflib(row["g"]), URIRef(untoc + "sourceDocument"), to_rdflib(row["doc"])))
+
+
+def _add_labels(store: Store, graph: Graph) -> None:
+    """Add the rdfs:label of every IRI the description mentions, so that no link is shown bare."""
+    nodes = {node for triple in graph for node in triple if isinstance(node, URIRef)}
+    for node, label in labels_of(store, nodes):
+        graph.add((node, RDFS.label, label))
+
+
+def labels_of(store: Store, nodes: Iterable[URIRef]) -> Iterator[tuple[URIRef, Literal]]:
+    """Every rdfs:label of ``nodes``, read in batches so that a long list stays one query per batch."""
+    for batch in _batches(nodes):
+        for row in store.query(f"SELECT DISTINCT ?s ?l {{ VALUES ?s {{ {_values(batch)} }} ?s {term(str(RDFS.label))} ?l }}"):
+            yield to_rdflib(row["s"]), to_rdflib(row["l"])

@@ -1,0 +1,429 @@
+"""HTML pages for people: the view models the templates draw, built from description graphs.
+
+Every label is chosen in the page's language (falling back to the other language, then to the IRI's
+last segment); every IRI of the dataset becomes a link to its description on this server.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from urllib.parse import quote, urlencode
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.namespace import FOAF, OWL, RDF, RDFS, SH, XSD
+
+from ..html import render
+from ..namespaces import ontology_namespace
+from . import catalog, void
+from .dumps import Dump
+from .describe import Description, labels_of, term
+from .formats import JSONLD, script_json, serialize
+from .i18n import LANGUAGES, MESSAGES
+from .resources import RDF_FORMATS, href, local_name
+from .site import NoSuchPage, Site
+from .timeline import Meeting, layout
+
+PAGE_SIZE = 50
+UNDOCS = "https://undocs.org/"
+
+
+@dataclass(frozen=True)
+class Value:
+    """One value on a page: a link (IRI) or a literal with its language or datatype."""
+
+    text: str
+    href: str | None = None
+    lang: str | None = None
+    datatype: str | None = None
+
+
+@dataclass
+class Row:
+    """A property and its values, as one row of a table."""
+
+    label: str
+    href: str
+    values: list[Value] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A passage that states a fact on the page, quoted with where it comes from."""
+
+    href: str
+    paragraph: str
+    text: str
+    lang: str | None
+    document: Value | None
+    official_copy: str | None
+
+
+class Labels:
+    """The rdfs:labels of a graph (or a list), picked in the page's language."""
+
+    def __init__(self, pairs: Iterable[tuple[URIRef, Literal]], lang: str) -> None:
+        self.lang = lang
+        self.by_iri: dict[str, dict[str, str]] = defaultdict(dict)
+        for node, label in pairs:
+            self.by_iri[str(node)].setdefault(label.language or "", str(label))
+
+    @classmethod
+    def of_graph(cls, graph: Graph, lang: str) -> "Labels":
+        return cls(((s, o) for s, o in graph.subject_objects(RDFS.label) if isinstance(o, Literal)), lang)
+
+    def __call__(self, iri: str) -> str:
+        found = self.by_iri.get(iri, {})
+        for choice in (self.lang, *LANGUAGES, ""):
+            if choice in found:
+                return found[choice]
+        return next(iter(found.values()), local_name(iri))
+
+
+def page_context(site: Site, lang: str, path: str, query: dict[str, str] | None = None) -> dict[str, object]:
+    """What every page's frame needs: words in its language and links to itself in the other one."""
+    query = {k: v for k, v in (query or {}).items() if k != "lang"}
+    switch = {other: f"{quote(path)}?{urlencode({**query, 'lang': other})}" for other in LANGUAGES}
+    return {"lang": lang, "t": MESSAGES[lang], "languages": switch, "base": site.base}
+
+
+def value_of(site: Site, node: object, labels: Labels) -> Value:
+    if isinstance(node, URIRef):
+        return Value(labels(str(node)), href(site.base, str(node)))
+    if isinstance(node, Literal):
+        datatype = local_name(str(node.datatype)) if node.datatype and node.datatype != XSD.string else None
+        return Value(str(node), lang=node.language, datatype=datatype)
+    return Value(f"_:{node}")
+
+
+def _rows(site: Site, pairs: Iterable[tuple[object, object]], labels: Labels) -> list[Row]:
+    rows: dict[str, Row] = {}
+    for predicate, obj in pairs:
+        key = str(predicate)
+        if key not in rows:
+            rows[key] = Row(labels(key), href(site.base, key))
+        rows[key].values.append(value_of(site, obj, labels))
+    for row in rows.values():
+        row.values.sort(key=lambda v: (v.lang not in (labels.lang, None), v.text))
+    return sorted(rows.values(), key=lambda r: (r.href != href(site.base, str(RDF.type)), r.label.lower()))
+
+
+def resource_page(site: Site, description: Description, lang: str, page: int, path: str, query: dict[str, str]) -> str:
+    """The page of one resource: its facts, what refers to it (paged), provenance, timeline, JSON-LD."""
+    graph, subject = description.graph, URIRef(description.iri)
+    untoc = ontology_namespace(site.base)
+    labels = Labels.of_graph(graph, lang)
+    inverse = sorted(((p, s) for s, p in graph.subject_predicates(subject) if p != FOAF.primaryTopic),
+                     key=lambda ps: (labels(str(ps[0])).lower(), labels(str(ps[1])).lower(), str(ps[1])))
+    pages = max(1, -(-len(inverse) // PAGE_SIZE))
+    if page > pages:
+        raise NoSuchPage(f"there are only {pages} page(s)")
+    shown = inverse[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    symbols = [str(o) for o in graph.objects(subject, URIRef(untoc + "symbol"))]
+    types = {str(t) for t in graph.objects(subject, RDF.type)}
+    context = {
+        **page_context(site, lang, path, query),
+        "title": labels(description.iri),
+        "iri": description.iri,
+        "types": [value_of(site, URIRef(t), labels) for t in sorted(types)],
+        "rows": _rows(site, graph.predicate_objects(subject), labels),
+        "inverse": _rows(site, shown, labels),
+        "inverse_total": len(inverse),
+        "pager": _pager(path, query, page, pages),
+        "quotes": _quotes(site, graph, subject, untoc, labels),
+        "official_copies": [(s, UNDOCS + s) for s in sorted(symbols)],
+        "alternates": [(f.extension, f.media_type, f"{path}.{f.extension}") for f in RDF_FORMATS],
+        "jsonld": script_json(serialize(graph, JSONLD, site.context, site.context_url)),
+        "timeline": layout(_meetings(site, description.iri, lang)) if untoc + "WorkingGroup" in types else None,
+    }
+    return render("resource.html", **context)
+
+
+def _pager(path: str, query: dict[str, str], page: int, pages: int) -> dict[str, object] | None:
+    if pages == 1:
+        return None
+    link = lambda n: f"{quote(path)}?{urlencode({**query, 'page': str(n)})}"
+    return {"page": page, "pages": pages,
+            "previous": link(page - 1) if page > 1 else None, "next": link(page + 1) if page < pages else None}
+
+
+def _quotes(site: Site, graph: Graph, subject: URIRef, untoc: str, labels: Labels) -> list[Quote]:
+    quotes = []
+    for passage in graph.objects(subject, URIRef(untoc + "statedIn")):
+        text = next(iter(graph.objects(passage, URIRef(untoc + "text"))), None)
+        number = next(iter(graph.objects(passage, URIRef(untoc + "paragraphNumber"))), None)
+        document = next(iter(graph.objects(passage, URIRef(untoc + "passageOf"))), None)
+        symbol = next(iter(graph.objects(document, URIRef(untoc + "symbol"))), None) if document else None
+        quotes.append(Quote(
+            href=href(site.base, str(passage)),
+            paragraph=str(number) if number is not None else labels(str(passage)),
+            text=str(text) if text is not None else "",
+            lang=text.language if isinstance(text, Literal) else None,
+            document=value_of(site, document, labels) if document is not None else None,
+            official_copy=UNDOCS + str(symbol) if symbol is not None else None,
+        ))
+    return sorted(quotes, key=lambda q: (len(q.paragraph), q.paragraph))
+
+
+MEETINGS_QUERY = """PREFIX untoc: <ontology#>
+SELECT DISTINCT ?m ?start ?end ?ordinal ?status WHERE {
+  { $group untoc:holds ?m } UNION { ?m untoc:meetingOf $group }
+  ?m untoc:startDate ?start .
+  OPTIONAL { ?m untoc:endDate ?end } OPTIONAL { ?m untoc:ordinal ?ordinal } OPTIONAL { ?m untoc:statusAsReported ?status }
+}"""
+
+
+def _meetings(site: Site, group: str, lang: str) -> list[Meeting]:
+    """The group's dated meetings; a start or end that is not a valid date leaves the meeting out."""
+    found = []
+    for s in site.store.query(MEETINGS_QUERY.replace("$group", term(group))):
+        try:
+            start = date.fromisoformat(s["start"].value)
+            end = date.fromisoformat(s["end"].value) if s["end"] is not None else start
+        except ValueError:
+            continue
+        found.append((s["m"].value, start, max(start, end), s["ordinal"].value if s["ordinal"] else "",
+                      local_name(s["status"].value) if s["status"] else ""))
+    labels = Labels(labels_of(site.store, [URIRef(m[0]) for m in found]), lang)
+    return [Meeting(href(site.base, iri), labels(iri), start, end, ordinal, status)
+            for iri, start, end, ordinal, status in found]
+
+
+def index_page(site: Site, kind: catalog.Kind, lang: str, sort: str, page: int, path: str, query: dict[str, str]) -> str:
+    """All resources of one kind, sorted by date (either way) or by name, fifty to a page."""
+    rows = catalog.rows(site.store, kind)
+    labels = Labels(labels_of(site.store, [URIRef(r.iri) for r in rows]), lang)
+    by_label = lambda r: (labels(r.iri).lower(), r.iri)
+    if sort == "label":
+        rows.sort(key=by_label)
+    else:
+        rows.sort(key=by_label)
+        dated = sorted((r for r in rows if r.date), key=lambda r: r.date, reverse=sort == "-date")
+        rows = dated + [r for r in rows if not r.date]
+    pages = max(1, -(-len(rows) // PAGE_SIZE))
+    if page > pages:
+        raise NoSuchPage(f"there are only {pages} page(s)")
+    shown = rows[(page - 1) * PAGE_SIZE: page * PAGE_SIZE]
+    context = {
+        **page_context(site, lang, path, query),
+        "kind": kind,
+        "title": MESSAGES[lang][kind.slug],
+        "rows": [(Value(labels(r.iri), href(site.base, r.iri)), r.date, r.note) for r in shown],
+        "total": len(rows),
+        "sort": sort,
+        "sorts": [(s, f"{quote(path)}?{urlencode({**query, 'sort': s, 'page': '1'})}") for s in ("date", "-date", "label")],
+        "pager": _pager(path, query, page, pages),
+    }
+    return render("index.html", **context)
+
+
+def home_page(site: Site, lang: str, path: str, query: dict[str, str]) -> str:
+    graphs = catalog.graph_rows(site.store)
+    labels = Labels(labels_of(site.store, [URIRef(g) for g, _ in graphs]), lang)
+    context = {
+        **page_context(site, lang, path, query),
+        "kinds": [(slug, catalog.count(site.store, kind)) for slug, kind in catalog.KINDS.items()],
+        "triples": site.manifest.triples,
+        "graphs": [(Value(labels(g), href(site.base, g)), n) for g, n in graphs],
+        "built_at": site.manifest.built_at,
+    }
+    return render("home.html", **context)
+
+
+def search_page(site: Site, text: str, lang: str, path: str, query: dict[str, str]) -> str:
+    hits = catalog.search(site.store, site.base, text) if text else []
+    labels = Labels(labels_of(site.store, [URIRef(h.iri) for h in hits]), lang)
+    context = {
+        **page_context(site, lang, path, query),
+        "q": text,
+        "hits": [(Value(labels(h.iri), href(site.base, h.iri)), h.matched) for h in hits],
+        "limit": catalog.SEARCH_LIMIT,
+    }
+    return render("search.html", **context)
+
+
+def not_found_page(site: Site, address: str, guess: str, lang: str, path: str) -> str:
+    hits = catalog.search(site.store, site.base, guess) if guess else []
+    labels = Labels(labels_of(site.store, [URIRef(h.iri) for h in hits]), lang)
+    context = {
+        **page_context(site, lang, path),
+        "address": address,
+        "q": guess,
+        "hits": [(Value(labels(h.iri), href(site.base, h.iri)), h.matched) for h in hits],
+    }
+    return render("not_found.html", **context)
+
+
+def message_page(site: Site, lang: str, title: str, message: str, path: str) -> str:
+    return render("message.html", **page_context(site, lang, path), title=title, message=message)
+
+
+# The ontology and the shapes as documentation.
+
+PROPERTY_FACETS = (("domain", RDFS.domain), ("range", RDFS.range), ("subproperty_of", RDFS.subPropertyOf),
+                   ("inverse_of", OWL.inverseOf), ("equivalent", OWL.equivalentProperty))
+CLASS_FACETS = (("subclass_of", RDFS.subClassOf), ("equivalent", OWL.equivalentClass))
+CHARACTERISTICS = (OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.TransitiveProperty, OWL.SymmetricProperty)
+
+
+@dataclass
+class Term:
+    """One term of the ontology with everything a reader needs to use it."""
+
+    anchor: str
+    iri: str
+    labels: list[Value]
+    comments: list[Value]
+    facets: list[tuple[str, list[Value]]]
+
+
+def ontology_page(site: Site, graph: Graph, lang: str, path: str, query: dict[str, str]) -> str:
+    """Documentation of every class, property and individual of the ontology, anchored by local name."""
+    namespace = ontology_namespace(site.base)
+    labels = Labels.of_graph(graph, lang)
+    sections: dict[str, list[Term]] = defaultdict(list)
+    for iri in sorted({s for s in graph.subjects() if isinstance(s, URIRef) and str(s).startswith(namespace)}):
+        types = set(graph.objects(iri, RDF.type))
+        if OWL.Class in types or RDFS.Class in types:
+            section, facets = "classes", CLASS_FACETS
+        elif OWL.ObjectProperty in types:
+            section, facets = "object_properties", PROPERTY_FACETS
+        elif OWL.DatatypeProperty in types or RDF.Property in types:
+            section, facets = "datatype_properties", PROPERTY_FACETS
+        elif types:
+            section, facets = "individuals", ()
+        else:
+            section, facets = "other_terms", ()
+        sections[section].append(_term(site, graph, iri, namespace, labels, lang, facets, types))
+    ontology = URIRef(site.base + "ontology")
+    context = {
+        **page_context(site, lang, path, query),
+        "title": labels(str(ontology)) if (ontology, None, None) in graph else MESSAGES[lang]["ontology"],
+        "header": [(MESSAGES[lang]["ontology"], _literals(graph, ontology, RDFS.comment, lang))],
+        "sections": [(key, sections[key]) for key in ("classes", "object_properties", "datatype_properties", "individuals", "other_terms") if sections[key]],
+        "alternates": [(f.extension, f.media_type, f"{path}.{f.extension}") for f in RDF_FORMATS],
+        "document": "ontology",
+    }
+    return render("vocabulary.html", **context)
+
+
+def _term(site: Site, graph: Graph, iri: URIRef, namespace: str, labels: Labels, lang: str,
+          facets: tuple[tuple[str, URIRef], ...], types: set) -> Term:
+    words = MESSAGES[lang]
+    rows = [(words[name], [value_of(site, o, labels) for o in sorted(graph.objects(iri, predicate)) if not isinstance(o, BNode)])
+            for name, predicate in facets]
+    characteristics = [value_of(site, t, labels) for t in CHARACTERISTICS if t in types]
+    if characteristics:
+        rows.append((words["characteristics"], characteristics))
+    if not facets:
+        rows.append((words["instance_of"], [value_of(site, t, labels) for t in sorted(types)]))
+    return Term(
+        anchor=str(iri)[len(namespace):],
+        iri=str(iri),
+        labels=[Value(str(o), lang=o.language) for o in sorted(graph.objects(iri, RDFS.label))],
+        comments=_literals(graph, iri, RDFS.comment, lang),
+        facets=[(name, values) for name, values in rows if values],
+    )
+
+
+def _literals(graph: Graph, subject: URIRef, predicate: URIRef, lang: str) -> list[Value]:
+    """Literal values, those in the page's language only when there are any."""
+    values = [o for o in graph.objects(subject, predicate) if isinstance(o, Literal)]
+    preferred = [o for o in values if o.language == lang] or values
+    return [Value(str(o), lang=o.language) for o in sorted(preferred)]
+
+
+@dataclass
+class Shape:
+    anchor: str
+    iri: str
+    targets: list[Value]
+    comments: list[Value]
+    constraints: list[tuple[str, list[Value]]]
+    properties: list[tuple[Value, list[tuple[str, list[Value]]]]]
+
+
+def shapes_page(site: Site, graph: Graph, lang: str, path: str, query: dict[str, str]) -> str:
+    """Documentation of every node shape: what it targets and each property's constraints."""
+    labels = Labels.of_graph(graph, lang)
+    namespace = site.base + "shapes#"
+    shapes = []
+    for shape in sorted(s for s in graph.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)):
+        properties = [(_path_value(site, graph, p, labels), _constraints(site, graph, p, labels, skip={SH.path}))
+                      for p in graph.objects(shape, SH.property)]
+        shapes.append(Shape(
+            anchor=str(shape)[len(namespace):] if str(shape).startswith(namespace) else local_name(str(shape)),
+            iri=str(shape),
+            targets=[value_of(site, o, labels) for o in sorted(graph.objects(shape, SH.targetClass))],
+            comments=_literals(graph, shape, RDFS.comment, lang),
+            constraints=_constraints(site, graph, shape, labels, skip={SH.property, SH.targetClass, RDF.type, RDFS.comment, RDFS.label}),
+            properties=sorted(properties, key=lambda item: item[0].text),
+        ))
+    context = {
+        **page_context(site, lang, path, query),
+        "title": MESSAGES[lang]["shapes"],
+        "shapes": shapes,
+        "alternates": [(f.extension, f.media_type, f"{path}.{f.extension}") for f in RDF_FORMATS],
+    }
+    return render("shapes.html", **context)
+
+
+def _path_value(site: Site, graph: Graph, shape: object, labels: Labels) -> Value:
+    path = next(iter(graph.objects(shape, SH.path)), None)
+    if isinstance(path, URIRef):
+        return value_of(site, path, labels)
+    return Value(_node_text(graph, path) if path is not None else "")
+
+
+def _constraints(site: Site, graph: Graph, shape: object, labels: Labels, skip: set) -> list[tuple[str, list[Value]]]:
+    rows: dict[str, list[Value]] = defaultdict(list)
+    for predicate, obj in graph.predicate_objects(shape):
+        if predicate in skip:
+            continue
+        name = local_name(str(predicate))
+        if isinstance(obj, BNode):
+            rows[name].append(Value(_node_text(graph, obj)))
+        else:
+            rows[name].append(value_of(site, obj, labels))
+    return sorted(rows.items())
+
+
+def _node_text(graph: Graph, node: object) -> str:
+    """A blank node written out: an RDF list as its items, otherwise its predicate-object pairs."""
+    if (node, RDF.first, None) in graph:
+        return "(" + " ".join(_short(graph, item) for item in Collection(graph, node)) + ")"
+    pairs = [f"{local_name(str(p))} {_short(graph, o)}" for p, o in sorted(graph.predicate_objects(node))]
+    return "[" + "; ".join(pairs) + "]"
+
+
+def _short(graph: Graph, node: object) -> str:
+    if isinstance(node, URIRef):
+        return local_name(str(node))
+    if isinstance(node, BNode):
+        return _node_text(graph, node)
+    return str(node)
+
+
+def void_page(site: Site, found: void.Facts, dumps: list[Dump], lang: str, path: str, query: dict[str, str]) -> str:
+    """The dataset description for people: counts, classes, vocabularies, examples, dumps."""
+    labels = Labels(labels_of(site.store, [URIRef(i) for i in [*found.examples, *(c for c, _ in found.classes),
+                                                                *(g for g, _ in found.subsets)]]), lang)
+    context = {
+        **page_context(site, lang, path, query),
+        "title": MESSAGES[lang]["void"],
+        "found": found,
+        "licence": str(void.LICENCE),
+        "classes": [(value_of(site, URIRef(c), labels), n) for c, n in found.classes],
+        "subsets": [(value_of(site, URIRef(g), labels), n) for g, n in found.subsets],
+        "examples": [value_of(site, URIRef(e), labels) for e in found.examples],
+        "dumps": dumps,
+        "alternates": [(f.extension, f.media_type, f"{path}.{f.extension}") for f in RDF_FORMATS],
+    }
+    return render("void.html", **context)
+
+
+def dumps_page(site: Site, dumps: list[Dump], lang: str, path: str, query: dict[str, str]) -> str:
+    return render("dumps.html", **page_context(site, lang, path, query), title=MESSAGES[lang]["dumps"], dumps=dumps)

@@ -1,0 +1,131 @@
+"""The served dataset as the views see it, and the one way every view answers a request.
+
+``represent`` does content negotiation (Accept, or a file extension), language choice, the ETag and
+304, and the headers every answer carries (Link to the alternates, Vary, Cache-Control, CORS), so
+each view only says which formats it offers and how to render one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from fastapi import Request, Response
+
+from ..config import Settings
+from ..namespaces import ONTOLOGY_PATH
+from ..negotiation import negotiate, negotiate_language
+from ..store import Store
+from ..store.manifest import Manifest
+from . import caching
+from .describe import describe_graph
+from .formats import CONTEXT_PATH, jsonld_context
+from .i18n import LANGUAGES
+from .resources import HTML, OFFERED_MEDIA_TYPES, RDF_FORMATS, Format, format_for_media_type
+
+Render = Callable[[Format, str], bytes]
+
+
+class BadRequest(Exception):
+    """A request parameter the views cannot use; answered with 400 and the message."""
+
+
+class NoSuchPage(Exception):
+    """A page number past the last page; answered with 404 and the message."""
+
+
+@dataclass
+class Site:
+    """The store, its manifest and base, and what is computed once per store (the JSON-LD context)."""
+
+    store: Store
+    settings: Settings
+    manifest: Manifest
+    cache: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def base(self) -> str:
+        return self.manifest.base_iri
+
+    @cached_property
+    def context(self) -> dict[str, Any]:
+        return jsonld_context(describe_graph(self.store, self.base, self.base + ONTOLOGY_PATH), self.base)
+
+    @property
+    def context_url(self) -> str:
+        return self.base + CONTEXT_PATH
+
+
+def site(request: Request) -> Site:
+    """The Site of this app, made at the first request (the store is opened by the app's lifespan)."""
+    state = request.app.state
+    if getattr(state, "linkeddata_site", None) is None:
+        settings: Settings = state.settings
+        manifest = Manifest.read(settings.store_dir)
+        if manifest is None:
+            raise RuntimeError(f"{settings.store_dir} has no manifest")
+        state.linkeddata_site = Site(state.store, settings, manifest)
+    return state.linkeddata_site
+
+
+def language(request: Request) -> str:
+    """``?lang=`` when given (es or en), else the browser's preference from Accept-Language."""
+    asked = request.query_params.get("lang")
+    if asked is not None:
+        if asked not in LANGUAGES:
+            raise BadRequest(f"lang must be one of {', '.join(LANGUAGES)}, not {asked!r}")
+        return asked
+    return negotiate_language(request.headers.get("accept-language"), LANGUAGES)
+
+
+def page_number(request: Request) -> int:
+    raw = request.query_params.get("page", "1")
+    if not raw.isdigit() or int(raw) < 1 or len(raw) > 9:
+        raise BadRequest(f"page must be a positive whole number, not {raw!r}")
+    return int(raw)
+
+
+def choose_format(request: Request, offers: Sequence[Format]) -> Format | None:
+    offered = [m for m in OFFERED_MEDIA_TYPES if format_for_media_type(m) in offers]
+    chosen = negotiate(request.headers.get("accept"), offered)
+    return format_for_media_type(chosen) if chosen else None
+
+
+def alternates_link(path: str, offers: Sequence[Format]) -> str:
+    """The Link header naming every format of a description by its extension URL."""
+    return ", ".join(f'<{path}.{f.extension}>; rel="alternate"; type="{f.media_type}"' for f in offers)
+
+
+def not_acceptable(offers: Sequence[Format]) -> Response:
+    types = ", ".join(f.media_type for f in offers)
+    return Response(f"406 Not Acceptable: this resource is available as {types}\n", status_code=406,
+                    media_type="text/plain", headers={"Vary": caching.VARY, **caching.CORS_HEADERS})
+
+
+def represent(request: Request, render: Render, *, path: str, offers: Sequence[Format] = (HTML, *RDF_FORMATS),
+              fixed: Format | None = None) -> Response:
+    """Answer with the representation of ``path`` the client asked for, or 304, or 406.
+
+    ``path`` is the generic URL of the document (without extension); ``fixed`` is the format its
+    extension named, in which case Accept is not consulted.
+    """
+    fmt = fixed or choose_format(request, offers)
+    if fmt is None:
+        return not_acceptable(offers)
+    lang = language(request) if fmt == HTML else ""
+    the_site = site(request)
+    etag = caching.entity_tag(the_site.manifest, *caching.variant_key(request, fmt.media_type, lang))
+    vary = "Accept-Language" if fixed else caching.VARY
+    headers = {**caching.standard_headers(vary), **caching.validators(the_site.manifest, etag)}
+    if len(offers) > 1:
+        headers["Link"] = alternates_link(path, offers)
+    if not fixed and len(offers) > 1:
+        headers["Content-Location"] = f"{path}.{fmt.extension}"
+    if lang:
+        headers["Content-Language"] = lang
+    if caching.is_fresh(request, the_site.manifest, etag):
+        return caching.not_modified(headers)
+    charset = "; charset=utf-8" if fmt.media_type.startswith("text/") or fmt.media_type.endswith("json") else ""
+    return Response(render(fmt, lang), media_type=fmt.media_type + charset, headers=headers)

@@ -1,0 +1,156 @@
+"""What a query is and whether it may run: read before any engine sees it.
+
+A small SPARQL tokenizer (strings, comments and IRIs are single tokens, so a ``SERVICE`` inside
+them is not a keyword) finds the query form, refuses updates (this endpoint is read-only) and
+refuses ``SERVICE`` calls to endpoints outside the allow-list, because the engine would fetch them.
+Anything the tokenizer cannot read is left to the engine's parser, which reports syntax errors.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from urllib.parse import urljoin
+
+from ..store import Dataset
+from .execution import Job
+from .formats import choose
+
+QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
+UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
+
+_TOKEN = re.compile(
+    r"""
+      (?P<space>\s+)
+    | (?P<comment>\#[^\n\r]*)
+    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+    | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
+    | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040\u00C0-\uFFFF]+)
+    | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?:(?:[\w:%\\\-\u00B7\u00C0-\uFFFF]|\.(?=[\w:%\\\-]))*)
+    | (?P<word>[A-Za-z_][\w\-]*)
+    | (?P<other>.)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+
+
+class GuardError(Exception):
+    """The query may not run here; ``status`` is the HTTP status that says why."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str
+    text: str
+
+
+def tokens(text: str) -> Iterator[Token]:
+    """The significant tokens of ``text`` (no spaces, no comments)."""
+    for match in _TOKEN.finditer(text):
+        kind = match.lastgroup or "other"
+        if kind not in ("space", "comment"):
+            yield Token(kind, match.group())
+
+
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE; 'UPDATE' for an update; None when unreadable (the parser will say why)."""
+    for token in tokens(text):
+        if token.kind != "word":
+            continue
+        word = token.text.upper()
+        if word in QUERY_FORMS:
+            return word
+        if word in UPDATE_KEYWORDS:
+            return "UPDATE"
+        if word not in ("BASE", "PREFIX"):
+            return None
+    return None
+
+
+def clause_targets(text: str, base_iri: str) -> Iterator[tuple[str, str | None]]:
+    """Every SERVICE, FROM and FROM NAMED clause with its IRI resolved as the engine would.
+
+    The keyword comes as 'SERVICE', 'FROM' or 'FROM NAMED'; the IRI is None for a variable or
+    anything unreadable.
+    """
+    sequence = list(tokens(text))
+    prefixes: dict[str, str] = {}
+    base = base_iri
+    for index, token in enumerate(sequence):
+        word = token.text.upper() if token.kind == "word" else ""
+        following = sequence[index + 1 : index + 3]
+        if word == "BASE" and following and following[0].kind == "iri":
+            base = urljoin(base, _unescape(following[0].text[1:-1]))
+        elif word == "PREFIX" and len(following) == 2 and following[0].kind == "pname" and following[1].kind == "iri":
+            prefixes[following[0].text[:-1]] = urljoin(base, _unescape(following[1].text[1:-1]))
+        elif word in ("SERVICE", "FROM"):
+            rest = iter(sequence[index + 1 :])
+            target = next(rest, None)
+            if target is not None and target.kind == "word" and target.text.upper() in ("SILENT", "NAMED"):
+                word = f"{word} {target.text.upper()}" if word == "FROM" else word
+                target = next(rest, None)
+            yield word, _resolve(target, base, prefixes)
+
+
+def dataset_clauses(text: str, base_iri: str) -> Dataset | None:
+    """The dataset named by the query's FROM and FROM NAMED clauses, or None when it has none."""
+    clauses = [(keyword, iri) for keyword, iri in clause_targets(text, base_iri) if keyword.startswith("FROM")]
+    if not clauses:
+        return None
+    return Dataset(
+        tuple(iri for keyword, iri in clauses if keyword == "FROM" and iri),
+        tuple(iri for keyword, iri in clauses if keyword == "FROM NAMED" and iri),
+    )
+
+
+def _resolve(token: Token | None, base: str, prefixes: dict[str, str]) -> str | None:
+    if token is None or token.kind == "var":
+        return None
+    if token.kind == "iri":
+        return urljoin(base, _unescape(token.text[1:-1]))
+    if token.kind == "pname":
+        prefix, _, local = token.text.partition(":")
+        return prefixes[prefix] + local if prefix in prefixes else None
+    return None
+
+
+def _unescape(iri: str) -> str:
+    """IRIs may spell characters as \\uXXXX or \\UXXXXXXXX; the engine decodes them, so must we."""
+    return _ESCAPE.sub(lambda match: chr(int(match.group()[2:], 16)), iri)
+
+
+def check(text: str, base_iri: str, allowed_services: Sequence[str]) -> str | None:
+    """The query form of ``text`` if it may run here; raises GuardError (403 update, 400 SERVICE) otherwise."""
+    form = query_form(text)
+    if form == "UPDATE":
+        raise GuardError(403, "this endpoint is read-only: SPARQL Update is not accepted")
+    for keyword, iri in clause_targets(text, base_iri):
+        if keyword != "SERVICE":
+            continue
+        if iri is None or iri not in allowed_services:
+            target = "with a variable or unreadable endpoint" if iri is None else f"<{iri}>"
+            raise GuardError(400, f"SERVICE {target} is not allowed: this endpoint only calls the services "
+                                  f"it was started with (--allow-service); allowed: {', '.join(allowed_services) or 'none'}")
+    return form
+
+
+def plan(query: str, dataset: Dataset, base_iri: str, allowed_services: Sequence[str],
+         accept: str | None = None, requested_format: str | None = None) -> Job:
+    """The job that answers ``query``: checked, with its dataset (protocol, else FROM, else the union).
+
+    Raises GuardError, or formats.NotAcceptable when no format fits (so no worker starts for nothing).
+    """
+    form = check(query, base_iri, allowed_services)
+    if form is not None:
+        choose(form, accept, requested_format)
+    chosen = dataset or dataset_clauses(query, base_iri) or Dataset()
+    return Job(query, chosen.default_graphs, chosen.named_graphs, accept, requested_format)
