@@ -8,7 +8,8 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .build import BuildInputs, ValidationFailed, build, default_store_dir, print_progress, validate_project
+from .build import (BuildInputs, ValidationFailed, build, build_remote, default_store_dir, print_progress, state_dir,
+                    validate_project)
 from .config import SETTINGS_VARIABLE, Settings
 from .namespaces import default_base_iri
 from .project import Project
@@ -18,6 +19,7 @@ from .validation import validate_files
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
+AUTH_VARIABLE = "UNTOC_KG_ENDPOINT_AUTH"
 HEAD_HARD_CAP_FACTOR = 4
 """uvicorn drops (400) a request whose head exceeds this many times ``max_header_bytes``, before
 the limits middleware could name the limit with a 431; between the two, the 431 answers."""
@@ -59,11 +61,24 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--query-timeout", type=float, default=30.0, help="seconds before a query is stopped")
     serve.add_argument("--allow-service", action="append", default=[], metavar="IRI", help="an IRI that SERVICE may call")
     _add_limit_options(serve)
+    serve.add_argument("--endpoint", metavar="URL", help="serve a SPARQL 1.1 server's data instead of the embedded store")
     serve.set_defaults(run=_serve)
 
     build_cmd = commands.add_parser("build", help="validate the data and load it into the embedded store")
     _add_store_options(build_cmd)
+    build_cmd.add_argument("--endpoint", metavar="URL", help="load a SPARQL 1.1 server (its query endpoint) instead")
+    build_cmd.add_argument("--graph-store", metavar="URL", help="its Graph Store Protocol endpoint "
+                           "(default: Virtuoso's ENDPOINT-graph-crud-auth)")
+    build_cmd.add_argument("--auth", metavar="USER:PASSWORD", default=os.environ.get(AUTH_VARIABLE),
+                           help=f"credentials for the Graph Store endpoint (default: ${AUTH_VARIABLE})")
     build_cmd.set_defaults(run=_build)
+
+    synth = commands.add_parser("synth", help="write a synthetic UN-like corpus (N-Quads) for benchmarks")
+    synth.add_argument("--documents", type=int, required=True, help="number of source documents (one graph each)")
+    synth.add_argument("--out", type=Path, required=True, help="output N-Quads file (.nq)")
+    synth.add_argument("--base-iri", default=None, help="write IRIs under this base (default: the canonical base)")
+    synth.add_argument("--seed", type=int, default=1, help="random seed: equal seeds give equal files")
+    synth.set_defaults(run=_synth)
 
     validate = commands.add_parser("validate", help="check data files against the SHACL shapes")
     validate.add_argument("paths", nargs="*", type=Path, help="data files (default: every file in data/)")
@@ -152,9 +167,54 @@ def _base(args: argparse.Namespace) -> str:
 
 def _build(args: argparse.Namespace) -> int:
     inputs = _inputs(args, _base(args))
+    if args.endpoint:
+        return _build_remote(args, inputs)
     store_dir = args.store or default_store_dir(inputs)
     manifest = build(inputs, store_dir, print_progress)
     print(f"built {manifest.triples:,} triples in {len(manifest.graph_sizes)} graph(s) for {manifest.base_iri} into {store_dir}")
+    return 0
+
+
+def _build_remote(args: argparse.Namespace, inputs: BuildInputs) -> int:
+    from .store.remote import default_graph_store
+
+    auth = None
+    if args.auth:
+        user, sep, password = args.auth.partition(":")
+        if not sep:
+            raise UsageError("--auth takes USER:PASSWORD")
+        auth = (user, password)
+    graph_store = args.graph_store or default_graph_store(args.endpoint)
+    manifest = build_remote(inputs, args.endpoint, graph_store, auth, print_progress)
+    print(f"built {manifest.triples:,} triples in {len(manifest.graph_sizes)} graph(s) for {manifest.base_iri} "
+          f"into {args.endpoint}")
+    return 0
+
+
+def _remote_store_dir(args: argparse.Namespace, base_iri: str) -> Path:
+    """A local folder for a remote store's manifest and dumps, named by endpoint, base and build."""
+    import hashlib
+
+    from .store.remote import RemoteStore
+
+    with RemoteStore.open(args.endpoint, base_iri, args.query_timeout) as store:
+        manifest = store.manifest()
+    key = hashlib.sha256(f"{args.endpoint}\0{base_iri}\0{manifest.inputs_key}\0{manifest.built_at}".encode())
+    folder = args.store or state_dir(Project(args.project)) / "remote" / key.hexdigest()[:16]
+    folder.mkdir(parents=True, exist_ok=True)
+    manifest.write(folder)
+    return folder
+
+
+def _synth(args: argparse.Namespace) -> int:
+    from .synth import write_corpus
+
+    if args.documents < 1:
+        raise UsageError("--documents must be at least 1")
+    if args.out.suffix != ".nq":
+        raise UsageError(f"--out must be an N-Quads file ending in .nq, not {args.out}")
+    written = write_corpus(args.out, args.documents, args.base_iri, args.seed, print_progress)
+    print(f"wrote {written:,} quads in {args.documents:,} document graph(s) to {args.out}")
     return 0
 
 
@@ -211,7 +271,8 @@ def _serve(args: argparse.Namespace) -> int:
 
     base_iri = args.base_iri or default_base_iri(args.host, args.port)
     settings = Settings(
-        store_dir=_ensure_store(args, base_iri),
+        store_dir=_remote_store_dir(args, base_iri) if args.endpoint else _ensure_store(args, base_iri),
+        endpoint=args.endpoint,
         base_iri=base_iri,
         project_dir=args.project,
         query_timeout=args.query_timeout,

@@ -34,6 +34,7 @@ class Settings:
     max_concurrent: int = 32
     client_rate: float = 10.0
     client_burst: float = 40.0
+    endpoint: str | None = None
 
     def to_env(self) -> str:
         values = asdict(self)

@@ -10,6 +10,8 @@ The counters (in-flight requests, per-client budgets) live in one HTTP worker pr
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import ipaddress
 import math
 import resource
@@ -31,6 +33,8 @@ QUERY_PATHS = ("/sparql",)
 QUERY_PARAMETERS = ("query", "update")
 MAX_CLIENTS_TRACKED = 10_000
 HEAD_OVERHEAD = 4  # ": " and CRLF around every header line, as on the wire
+DRAIN_BYTES = 16 * 1024 * 1024
+DRAIN_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,8 @@ class ClientBudgets:
 
     A request costs one token when it starts and ``rate`` tokens per second it took when it ends,
     so a client may keep the server busy for about one request-second per second however it
-    splits that time: many cheap requests, or a few slow queries. IPv6 clients are grouped by
+    splits that time: many cheap requests, or a few slow queries; ``rate`` sets how many short
+    requests it may make. A rate of 0 turns the budgets off. IPv6 clients are grouped by
     /64, the block one subscriber usually holds.
     """
 
@@ -101,6 +106,8 @@ class ClientBudgets:
 
     def take(self, client: str, now: float) -> float:
         """Spend one token; 0 when granted, else the seconds until one is available."""
+        if self.rate <= 0:
+            return 0.0
         tokens = self._tokens(client, now)
         if tokens < 1.0:
             return (1.0 - tokens) / self.rate
@@ -109,6 +116,8 @@ class ClientBudgets:
 
     def charge(self, client: str, seconds: float, now: float) -> None:
         """Charge a finished request for the time it took (the balance may go below zero)."""
+        if self.rate <= 0:
+            return
         self.buckets[client] = (self._tokens(client, now) - seconds * self.rate, now)
         if len(self.buckets) > MAX_CLIENTS_TRACKED:
             self._forget_idle(now)
@@ -175,6 +184,8 @@ class LimitsMiddleware:
             return
         refusal = self._check_head(scope) or self._admit(scope)
         if refusal is not None:
+            if refusal.limit == "max_body_bytes":
+                await _drain(scope, receive)
             await refusal.send(send)
             return
         client, started = client_key(scope), self.clock()
@@ -235,6 +246,8 @@ class LimitsMiddleware:
             chunk = message.get("body", b"")
             size += len(chunk)
             if size > limits.max_body_bytes:
+                if message.get("more_body", False):
+                    await _drain(scope, receive)
                 return b"", _body_refusal(limits)
             chunks.append(chunk)
             if not message.get("more_body", False):
@@ -244,6 +257,25 @@ class LimitsMiddleware:
             return b"", Refusal(413, "Content Too Large", "the SPARQL text",
                                 "max_query_length", limits.max_query_length, "characters")
         return body, None
+
+
+async def _drain(scope: Scope, receive: Receive) -> None:
+    """Read and drop what the client still sends, up to ``DRAIN_BYTES`` for ``DRAIN_SECONDS``.
+
+    A client that writes its whole body before reading (most do) would otherwise meet a
+    connection reset instead of the 413 that names the limit; one that sent ``Expect:
+    100-continue`` has not sent the body and is not asked to.
+    """
+    if _header(scope, b"expect") is not None:
+        return
+    size = 0
+    with contextlib.suppress(TimeoutError):
+        async with asyncio.timeout(DRAIN_SECONDS):
+            while size <= DRAIN_BYTES:
+                message = await receive()
+                size += len(message.get("body", b""))
+                if message["type"] != "http.request" or not message.get("more_body", False):
+                    return
 
 
 def _body_refusal(limits: Limits) -> Refusal:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import pyshacl
@@ -18,6 +19,7 @@ from rdflib.extras.shacl import parse_shacl_path
 from rdflib.paths import Path as RdfPath
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor, translateQuery
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from .namespaces import CANONICAL_BASE
@@ -110,6 +112,8 @@ def validate_graph(data: Graph, shapes: Graph, ontology: Graph) -> tuple[bool, t
             do_owl_imports=False,
             allow_warnings=True,
         )
+    if isinstance(report, BaseException):
+        raise ValueError(f"the shapes could not be applied: {report}") from report
     return bool(conforms), violations(report), report
 
 
@@ -179,14 +183,10 @@ def _prepared_queries() -> Iterator[None]:
     reusable with other bindings (rdflib's prepared queries), so the cache changes no result.
     """
     original = SPARQLProcessor.query
-    cache: dict[tuple, object] = {}
 
     def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
         if isinstance(strOrQuery, str):
-            key = (strOrQuery, base, tuple(sorted((initNs or {}).items())))
-            if key not in cache:
-                cache[key] = translateQuery(parseQuery(strOrQuery), base, initNs)
-            strOrQuery = cache[key]
+            strOrQuery = _prepare(strOrQuery, base, tuple(sorted((initNs or {}).items())))
         return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
 
     SPARQLProcessor.query = query
@@ -194,3 +194,9 @@ def _prepared_queries() -> Iterator[None]:
         yield
     finally:
         SPARQLProcessor.query = original
+
+
+@lru_cache(maxsize=512)
+def _prepare(text: str, base: str | None, namespaces: tuple[tuple[str, object], ...]) -> Query:
+    """A parsed query, kept across validations: the shapes' few query texts are the keys."""
+    return translateQuery(parseQuery(text), base, dict(namespaces))

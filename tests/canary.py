@@ -83,7 +83,7 @@ class Canary:
 
     def __init__(self, directory: Path) -> None:
         self.secret = "canary-" + secrets.token_hex(16)
-        self.file = directory / f"{self.secret}.ttl"
+        self.file = directory / "canary.ttl"  # the name is echoed in refusals: only the content is secret
         self.file.write_text(f'<urn:canary> <urn:says> "{self.secret}" .\n')
         self.listeners = [Listener(socket.AF_INET, "127.0.0.1", self.secret)]
         if has_ipv6_loopback():

@@ -66,11 +66,41 @@ class Server:
             self.process.wait()
 
 
+BACKEND = os.environ.get("UNTOC_KG_BACKEND", "embedded")
+VIRTUOSO_ENDPOINT = os.environ.get("UNTOC_KG_VIRTUOSO", "http://127.0.0.1:8891/sparql")
+BUILD_ONLY_OPTIONS = {"--data": 1, "--graph": 1, "--no-project-data": 0, "--store": 1}
+
+
+def load_remote(port: int, args: tuple[str, ...], env: dict[str, str]) -> tuple[str, ...]:
+    """Virtuoso backend: ``untoc-kg build --endpoint`` with the data options, then serve args for it."""
+    build_args, serve_args, rest = [], [], list(args)
+    while rest:
+        option = rest.pop(0).split("=", 1)
+        name, inline = option[0], option[1:]
+        if name in BUILD_ONLY_OPTIONS:
+            taken = inline or [rest.pop(0) for _ in range(BUILD_ONLY_OPTIONS[name])]
+            build_args += [name, *taken]
+        else:
+            serve_args += ["=".join([name, *inline])]
+            if name == "--base-iri" and not inline:
+                build_args += ["--base-iri", rest[0]]
+    if "--base-iri" not in build_args:
+        build_args += ["--base-iri", f"http://127.0.0.1:{port}/"]
+    env.setdefault("UNTOC_KG_ENDPOINT_AUTH", "dba:dba")
+    built = subprocess.run([*untoc_kg_command(), "build", "--endpoint", VIRTUOSO_ENDPOINT, *build_args],
+                           capture_output=True, text=True, env=env, cwd=PROJECT_ROOT, timeout=600)
+    if built.returncode != 0:
+        raise RuntimeError(f"untoc-kg build --endpoint failed ({built.returncode}):\n{built.stderr}")
+    return (*serve_args, "--endpoint", VIRTUOSO_ENDPOINT)
+
+
 def start_server(state_dir: Path, *args: str, port: int | None = None) -> Server:
     """Start ``untoc-kg serve`` on a free loopback port with ``args`` and wait until it answers."""
     port = port or free_port()
     log = state_dir / f"server-{port}.log"
     env = {**os.environ, "UNTOC_KG_STATE": str(state_dir)}
+    if BACKEND == "virtuoso":
+        args = load_remote(port, args, env)
     process = subprocess.Popen(
         [*untoc_kg_command(), "serve", "--host", "127.0.0.1", "--port", str(port), *args],
         stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT,

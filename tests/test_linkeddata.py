@@ -7,23 +7,22 @@ server says about the resource, so the checks follow the project's data rather t
 from __future__ import annotations
 
 import gzip
+import html
 import hashlib
-import json
 import re
 import subprocess
 from email.utils import format_datetime, parsedate_to_datetime
 from datetime import timedelta
 from html.parser import HTMLParser
-from pathlib import Path
 
 import httpx
 import pytest
-from rdflib import Dataset, Graph, Literal, Namespace, URIRef
+from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.namespace import DCAT, RDF, RDFS, VOID, XSD
 
 from conftest import Server, require_binary
 
-UNLIMITED = ("--client-rate", "1000000", "--client-burst", "1000000")
+UNLIMITED = ("--client-rate", "100", "--client-burst", "1000000000")
 RDF_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
              "application/rdf+xml": "xml"}
 EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
@@ -187,7 +186,7 @@ def test_report_description_names_the_meeting_that_produced_it(ld: Server) -> No
     graph = Graph().parse(str(report))
     meetings = set(graph.subjects(untoc.produces, report)) | set(graph.objects(report, untoc.reportOf))
     assert meetings == {URIRef(ld.url + "id/meeting/WG.4/13")}
-    assert Literal("CTOC/COP/WG.4/2023/5") in set(graph.objects(report, untoc.symbol))
+    assert [str(s) for s in graph.objects(report, untoc.symbol)] == ["CTOC/COP/WG.4/2023/5"]
 
 
 def test_provenance_passages_come_with_text_number_and_document(ld: Server, kinds: dict[str, str]) -> None:
@@ -240,20 +239,21 @@ class Anchors(HTMLParser):
                 self.assets.append(values.get("src") or values.get("href"))
 
 
-def anchors(html: str) -> Anchors:
+def anchors(text: str) -> Anchors:
     parser = Anchors()
-    parser.feed(html)
+    parser.feed(text)
     return parser
 
 
 @pytest.mark.parametrize("document,classes", [("ontology", ("Class", "ObjectProperty", "DatatypeProperty")),
-                                               ("shapes", ("NodeShape",))])
+                                               ("shapes", ("NodeShape", "PropertyShape"))])
 def test_vocabulary_documents_every_term(ld: Server, document: str, classes: tuple[str, ...]) -> None:
     turtle = get(ld.url + document, Accept="text/turtle")
     assert turtle.status_code == 200
     graph = parse(turtle.text, "text/turtle", ld.url)
     namespaces = {"Class": "http://www.w3.org/2002/07/owl#", "ObjectProperty": "http://www.w3.org/2002/07/owl#",
-                  "DatatypeProperty": "http://www.w3.org/2002/07/owl#", "NodeShape": "http://www.w3.org/ns/shacl#"}
+                  "DatatypeProperty": "http://www.w3.org/2002/07/owl#", "NodeShape": "http://www.w3.org/ns/shacl#",
+                  "PropertyShape": "http://www.w3.org/ns/shacl#"}
     terms = {str(s) for name in classes for s in graph.subjects(RDF.type, URIRef(namespaces[name] + name))
              if str(s).startswith(f"{ld.url}{document}#")}
     assert terms
@@ -262,8 +262,8 @@ def test_vocabulary_documents_every_term(ld: Server, document: str, classes: tup
     ids = anchors(page.text).ids
     assert {t.split("#", 1)[1] for t in terms} <= ids
     for term in terms:
-        labels = [str(o) for o in graph.objects(URIRef(term), RDFS.label) if o.language == "en"]
-        assert all(label in page.text for label in labels)
+        labels = [str(o) for o in graph.objects(URIRef(term), RDFS.label) if o.language in ("en", None)]
+        assert all(label in html.unescape(page.text) for label in labels), term
 
 
 def test_ontology_term_iri_dereferences_to_the_ontology(ld: Server) -> None:
@@ -294,8 +294,7 @@ def test_report_page_links_everything_and_quotes_its_source(ld: Server) -> None:
     assert "/doc/meeting/WG.4/13" in links
     texts = select(ld, f"SELECT ?t {{ <{ld.url}{REPORT}> <{ld.url}ontology#statedIn>/<{ld.url}ontology#text> ?t }}")
     quoted = re.findall(r"<blockquote[^>]*>(.*?)</blockquote>", page, re.S)
-    import html as html_module
-    assert {html_module.unescape(q) for q in quoted} == {t["t"] for t in texts}
+    assert {html.unescape(q) for q in quoted} == {t["t"] for t in texts}
     for link in {l for l in links if l.startswith("/doc/")}:
         assert get(ld.url + link.lstrip("/").split("#")[0], Accept=BROWSER_ACCEPT).status_code == 200, link
 
@@ -418,8 +417,8 @@ def test_void_by_conneg_with_counts_endpoint_and_dumps(ld: Server) -> None:
         assert graph.value(dump, DCAT.byteSize).toPython() == len(body)
         checksum = graph.value(dump, URIRef("http://spdx.org/rdf/terms#checksum"))
         assert str(graph.value(checksum, URIRef("http://spdx.org/rdf/terms#checksumValue"))) == hashlib.sha256(body).hexdigest()
-    html = get(ld.url + ".well-known/void", Accept=BROWSER_ACCEPT)
-    assert html.headers["content-type"].startswith("text/html") and total in html.text
+    page = get(ld.url + ".well-known/void", Accept=BROWSER_ACCEPT)
+    assert page.headers["content-type"].startswith("text/html") and total in page.text
 
 
 @pytest.mark.parametrize("name,fmt", [("untoc-kg.nq.gz", "nquads"), ("untoc-kg.trig.gz", "trig"),

@@ -234,3 +234,28 @@ def test_every_term_used_in_data_is_declared_with_its_kind(path: Path) -> None:
         assert not s.startswith(str(UNTOC)), f"data must not describe ontology term {s}"
         used.update({p, o})
     assert len({t for t in used if isinstance(t, URIRef) and t.startswith(str(UNTOC))}) > 40
+
+
+def test_every_class_and_property_it_refers_to_is_typed() -> None:
+    """OWL Lite wants every class and property of a document typed, other vocabularies' terms included."""
+    graph = ontology()
+    datatypes = {RDF.langString}
+    for s, p, o in graph:
+        if p in (RDFS.subClassOf, RDFS.domain) or (p == RDFS.range and (s, RDF.type, OWL.ObjectProperty) in graph):
+            assert o == OWL.Thing or (o, RDF.type, OWL.Class) in graph, f"{o} ({p.fragment} of {s}) is not an owl:Class"
+        if p == RDFS.range and (s, RDF.type, OWL.DatatypeProperty) in graph:
+            assert o in datatypes or o.startswith(str(XSD)), (s, o)
+        if p == RDFS.subPropertyOf:
+            kind = OWL.ObjectProperty if (s, RDF.type, OWL.ObjectProperty) in graph else OWL.DatatypeProperty
+            assert (o, RDF.type, kind) in graph, f"{s} specialises {o}, which is not typed {kind.fragment}"
+
+
+def test_class_alignments_are_those_of_the_model() -> None:
+    graph = ontology()
+    section = MODEL_FILE.read_text(encoding="utf-8").split("## Classes", 1)[1].split("## Properties", 1)[0]
+    rows = re.findall(r"^\| `(\w+)` \| ([^|]*) \|", section, re.M)
+    assert len(rows) == 21
+    for name, superclasses in rows:
+        expected = {f"untoc:{n}" if ":" not in n else n for n in re.findall(r"`([\w:]+)`", superclasses)}
+        actual = {graph.namespace_manager.normalizeUri(o) for o in graph.objects(UNTOC[name], RDFS.subClassOf)}
+        assert actual == expected, name

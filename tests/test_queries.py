@@ -130,7 +130,8 @@ EXPECTED: dict[str, tuple[bool, list[Row]]] = {
 }
 # Paragraph texts are long: the rows name the paragraph, and the text is checked against the note itself.
 ESTABLISHMENT = [(WG[4], "4/4", "1"), (WG[7], "5/3", "4"), (WG[6], "5/4", "7"), (WG[3], "3/2", "10"), (WG[2], "2/6", "13")]
-CHECKED_ELSEWHERE = {"establishment-provenance"}
+CHECKED_ELSEWHERE = {"establishment-provenance", "where-stated"}
+PASSAGE = "id/document/secretariat-note-2024-07-04/passage/"
 
 
 @pytest.fixture(scope="module")
@@ -192,6 +193,16 @@ def test_establishment_provenance_cites_the_establishing_paragraphs(store: Oxigr
     for _, _, paragraph, text in actual:
         assert f"{paragraph}. {text}" in continuous
         assert "estableció" in text
+
+
+def test_where_stated_lists_the_heading_then_the_paragraph(store: OxigraphStore) -> None:
+    actual = rows(store, "where-stated")
+    heading = ("Informes sobre las reuniones del Grupo de Trabajo sobre la Trata de Personas celebradas en Viena"
+               " los días 2 y 3 de octubre de 2023 y 8 y 9 de julio de 2024")
+    assert [row[:2] for row in actual] == [(PASSAGE + "heading-1", None), (PASSAGE + "3", "3")]
+    assert actual[0][2] == heading and {row[3] for row in actual} == {NOTE_EN}
+    _, continuous = source_views()
+    assert f"3. {actual[1][2]}" in continuous and "celebrará su 14ª reunión" in actual[1][2]
 
 
 def test_iris_in_answers_belong_to_the_served_base(store: OxigraphStore) -> None:

@@ -68,10 +68,10 @@ def find_dates(text: str) -> list[DateSpan]:
     found: list[DateSpan] = []
     taken: list[tuple[int, int]] = []
     for match in _RANGE.finditer(text):
+        taken.append(match.span())  # a range that makes no sense is no date at all, not a shorter one
         span = _range(match)
         if span is not None:
             found.append(span)
-            taken.append(span.span)
     for match in _SINGLE.finditer(text):
         if any(start <= match.start() < end for start, end in taken):
             continue

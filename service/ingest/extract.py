@@ -45,7 +45,6 @@ class Outcome:
     """What the reading gives: the facts, and everything the caller must tell the user."""
 
     facts: Facts
-    lang: str
     issued: date | None
     not_understood: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -61,11 +60,12 @@ def extract(source: str, lang: str, known_meetings: KnownMeetings | None = None)
     roles, unknown = assign_roles(segment(source), patterns)
     document, issued = _identity(roles, patterns)
     facts = Facts(names.source_graph(document), document)
+    symbol = next((role.text for role in roles if role.name == "symbol"), None)
     for role in roles:
         facts.passages[role.name] = Passage(names.passage(document, role.name), role.name, role.text, lang,
-                                            names.passage_labels(role.name),
+                                            names.passage_labels(role.name, symbol, issued),
                                             int(role.name) if role.name.isdigit() else None)
-    outcome = Outcome(facts, lang, issued, [(f"block {i}", b.text) for i, b in unknown])
+    outcome = Outcome(facts, issued, [(f"block {i + 1}", b.text) for i, b in unknown])
     _Reader(patterns, outcome, known_meetings or {}).read(roles)
     return outcome
 
@@ -75,7 +75,7 @@ def assign_roles(blocks: list[Block], patterns: Patterns) -> tuple[list[Role], l
     roles: list[Role] = []
     unknown: list[tuple[int, Block]] = []
     items_pending: list[int] = []
-    sections = footnotes = 0
+    sections = 0
     index = 0
     while index < len(blocks):
         block, text = blocks[index], blocks[index].text
@@ -83,19 +83,21 @@ def assign_roles(blocks: list[Block], patterns: Patterns) -> tuple[list[Role], l
         if block.kind == "numbered":
             roles.append(Role(str(block.number), (block,)))
         elif block.kind == "footnote":
-            footnotes += 1
-            roles.append(Role("footnote" if footnotes == 1 else f"footnote-{footnotes}", (block,)))
+            roles.append(Role("footnote", (block,)))
         elif items_pending:
             roles.append(Role(f"agenda-item-{items_pending.pop(0)}", (block,)))
-        elif lexicon.find_conference(text, patterns.lang) and block.level == 1:
+        elif _is_masthead(block, patterns):
             roles.append(Role("masthead", (block,)))
         elif patterns.distribution.search(text):
-            roles.append(Role("distribution", (block,)))
+            with_languages = following is not None and _is_language_line(following, patterns)
+            roles.append(Role("distribution", (block, following) if with_languages else (block,)))
+            index += with_languages
         elif SYMBOL.fullmatch(text):
             roles.append(Role("symbol", (block,)))
         elif patterns.session_heading.match(text) or _is_body_name(text, patterns):
             name = "session" if patterns.session_heading.match(text) else "body"
-            with_place = following is not None and following.kind == "text" and bool(find_dates(following.text))
+            with_place = (following is not None and following.kind == "text" and not find_dates(text)
+                          and bool(find_dates(following.text)))
             roles.append(Role(name, (block, following) if with_place else (block,)))
             index += with_place
         elif match := patterns.agenda.match(text):
@@ -111,12 +113,38 @@ def assign_roles(blocks: list[Block], patterns: Patterns) -> tuple[list[Role], l
         else:
             unknown.append((index, block))
         index += 1
-    return roles, unknown
+    return _unique(roles), unknown
+
+
+def _unique(roles: list[Role]) -> list[Role]:
+    """A second block of one role ("body", a repeated paragraph number) gets ``-2``: one passage each."""
+    seen: dict[str, int] = {}
+    unique = []
+    for role in roles:
+        seen[role.name] = seen.get(role.name, 0) + 1
+        count = seen[role.name]
+        unique.append(role if count == 1 else Role(f"{role.name}-{count}", role.blocks))
+    return unique
 
 
 def _is_body_name(text: str, patterns: Patterns) -> bool:
+    """A first page's body line: it opens with a group's name ("Working Group on Firearms, Vienna, ...")."""
     mentions = lexicon.find_bodies(text, patterns.lang)
-    return len(mentions) == 1 and mentions[0].span == (0, len(text))
+    return bool(mentions) and mentions[0].span[0] == 0 and not patterns.section.match(text)
+
+
+def _is_masthead(block: Block, patterns: Patterns) -> bool:
+    """The Conference's name as the first heading, or alone on its line in plain text."""
+    mentions = lexicon.find_conference(block.text, patterns.lang)
+    return bool(mentions) and (block.level == 1 or mentions[0].span == (0, len(block.text)))
+
+
+def _is_language_line(block: Block, patterns: Patterns) -> bool:
+    """"Original: English" (and the language of the version) printed apart from the distribution line."""
+    rest = patterns.original.sub("", block.text)
+    names_at = [m.span for m in lexicon.find_languages(rest, patterns.lang)]
+    rest = "".join(c for i, c in enumerate(rest) if not any(start <= i < end for start, end in names_at))
+    return block.kind == "text" and bool(patterns.original.search(block.text)) and not rest.strip()
 
 
 def _identity(roles: list[Role], patterns: Patterns) -> tuple[URIRef, date | None]:
@@ -141,6 +169,20 @@ class _Section:
     dates: list[DateSpan] = field(default_factory=list)
     place: tuple[str, Evidence] | None = None
     reports: Evidence | None = None
+
+
+@dataclass(frozen=True)
+class _Meeting:
+    """A meeting as one sentence or header names it (``day`` in passage offsets)."""
+
+    iri: URIRef
+    series: str
+    group: URIRef
+    ordinal: int | None
+    name_span: Evidence
+    day: DateSpan
+    status: tuple[URIRef, Evidence] | None
+    place: tuple[str, Evidence] | None
 
 
 class _Reader:
@@ -233,6 +275,8 @@ class _Reader:
                 self.section_heading(passage)
             elif role.name.isdigit():
                 self.paragraph(passage)
+            elif not (role.name == "footnote" or role.name.startswith("agenda-item-")):  # those: read by agenda
+                self.out.not_understood.append((role.name, role.text))
         self.finish()
 
     def masthead(self, passage: Passage) -> None:
@@ -261,7 +305,7 @@ class _Reader:
 
     def symbol(self, passage: Passage) -> None:
         span = self.ev(passage, 0, len(passage.text))
-        self.entity(self.doc, UNTOC.Document, (passage.text, passage.text), span)
+        self.add(self.doc, RDF.type, UNTOC.Document, span)
         self.add(self.doc, UNTOC.symbol, Literal(passage.text), span)
         self.add(self.doc, UNTOC.officialCopy, names.official_copy(passage.text), span)
 
@@ -286,10 +330,9 @@ class _Reader:
 
     def place_and_dates(self, node: URIRef, passage: Passage, start_at: int = 0) -> None:
         text = passage.text
-        for mention in lexicon.find_places(text[start_at:], self.p.lang):
+        for mention in lexicon.find_places(text[start_at:], self.p.lang)[:1]:
             span = self.ev(passage, start_at + mention.span[0], start_at + mention.span[1])
             self.add(node, UNTOC.place, self.place(mention.key, span), span)
-            break
         for day in find_dates(text[start_at:])[:1]:
             span = self.ev(passage, start_at + day.span[0], start_at + day.span[1])
             self.add(node, UNTOC.startDate, Literal(day.start, datatype=XSD.date), span)
@@ -363,8 +406,8 @@ class _Reader:
                 self.out.notes.append(f"{passage.name}: a meeting of {mention.key} on {day.start} with no ordinal "
                                       "printed and none known with that date: not recorded")
                 continue
-            self.meeting(meeting, mention.key, node, self.ev(passage, *mention.span), day, passage, None,
-                         ordinal.value if ordinal else None)
+            self.meeting(_Meeting(meeting, mention.key, node, ordinal.value if ordinal else None,
+                                  self.ev(passage, *mention.span), day, None, None), passage)
 
     def section_heading(self, passage: Passage) -> None:
         text = passage.text
@@ -379,6 +422,23 @@ class _Reader:
         places = lexicon.find_places(text, self.p.lang)
         if places:
             self.section.place = (places[0].key, self.ev(passage, *places[0].span))
+        if "symbol" in self.roles and (title := self.p.report_title.match(text)):
+            self._own_report(passage, self.ev(passage, *title.span()))
+
+    def _own_report(self, passage: Passage, title: Evidence) -> None:
+        """A report's first page: "Report on the [sixth] meeting of the … held in Vienna on …"."""
+        series, text = self.section.series, passage.text
+        ordinal = next(iter(ordinals_before(text[:title.end], self.p.meeting_noun)), None)
+        day = next(iter(self.section.dates), None)
+        meeting = names.meeting(series, ordinal.value) if ordinal else \
+            self.known_meetings.get((series, day.start)) if day else None
+        if meeting is None or day is None:
+            self.out.notes.append(f"{passage.name}: the meeting this report covers has no ordinal or dates known")
+            return
+        name_span = self.ev(passage, *ordinal.span) if ordinal else title
+        self.meeting(_Meeting(meeting, series, names.group(series), ordinal.value if ordinal else None, name_span,
+                              day, None, None), passage)
+        self.report(self.facts.passages["symbol"].text, meeting, title, None, None)
 
     # -- paragraphs ---------------------------------------------------------------------------------
 
@@ -423,8 +483,8 @@ class _Reader:
             return False
         group = names.group(series)
         clause_span = self.ev(passage, start + clause.start(), start + clause.end())
-        mandate_span = self.ev(passage, start + self.p.mandate.search(sentence).start(),
-                               start + self.p.mandate.search(sentence).end())
+        cited = self.p.mandate.search(sentence)
+        mandate_span = self.ev(passage, start + cited.start(), start + cited.end())
         self.add(mandates[0], UNTOC.establishes, group, mandate_span, clause_span)
         self.add(group, UNTOC.establishedBy, mandates[0], mandate_span, clause_span)
         for pattern, key in self.p.characteristics:
@@ -530,8 +590,7 @@ class _Reader:
         if not (ordinals and bodies and days):
             return False
         series = bodies[0].key
-        body_span = self.ev(passage, start + bodies[0].span[0], start + bodies[0].span[1])
-        group = self.group(series, body_span)
+        group = self.group(series, self.ev(passage, start + bodies[0].span[0], start + bodies[0].span[1]))
         self.last_meetings = []
         for index, ordinal in enumerate(ordinals):
             limit = ordinals[index + 1].span[0] if index + 1 < len(ordinals) else len(sentence)
@@ -539,34 +598,42 @@ class _Reader:
             if day is None:
                 self.out.notes.append(f"{passage.name}: no date for the meeting {ordinal.value} of {series}")
                 continue
-            meeting = names.meeting(series, ordinal.value)
-            self.meeting(meeting, series, group, self.ev(passage, start + ordinal.span[0], start + ordinal.span[1]),
-                         DateSpan(day.start, day.end, (start + day.span[0], start + day.span[1])), passage,
-                         self._status(passage, start, sentence[:day.span[0]]), ordinal.value)
-            self.last_meetings.append(meeting)
+            places = lexicon.find_places(sentence[ordinal.span[1]:limit], self.p.lang)
+            place = (places[0].key, self.ev(passage, start + ordinal.span[1] + places[0].span[0],
+                                            start + ordinal.span[1] + places[0].span[1])) if places else None
+            mention = _Meeting(names.meeting(series, ordinal.value), series, group, ordinal.value,
+                               self.ev(passage, start + ordinal.span[0], start + ordinal.span[1]),
+                               DateSpan(day.start, day.end, (start + day.span[0], start + day.span[1])),
+                               self._status(passage, start, sentence[:day.span[0]]), place)
+            self.meeting(mention, passage)
+            self.last_meetings.append(mention.iri)
         return bool(self.last_meetings)
 
-    def meeting(self, meeting: URIRef, series: str, group: URIRef, name_span: Evidence, day: DateSpan,
-                passage: Passage, status: tuple[URIRef, Evidence] | None, ordinal: int | None) -> None:
-        body = lexicon.body(series)
-        if ordinal is not None:
-            self.entity(meeting, UNTOC.Meeting, names.meeting_labels(ordinal, (body.names["es"][0], body.names["en"][0])),
-                        name_span)
-            self.add(meeting, UNTOC.ordinal, Literal(ordinal, datatype=XSD.positiveInteger), name_span)
-            self.add(meeting, UNTOC.meetingOf, group, name_span)
-            self.add(group, UNTOC.holds, meeting, name_span)
+    def meeting(self, mention: _Meeting, passage: Passage) -> None:
+        """A meeting's facts; dates and place also from the section heading that lists the same dates."""
+        node, day = mention.iri, mention.day
+        if mention.ordinal is not None:
+            body = lexicon.body(mention.series)
+            labels = names.meeting_labels(mention.ordinal, (body.names["es"][0], body.names["en"][0]))
+            self.entity(node, UNTOC.Meeting, labels, mention.name_span)
+            self.add(node, UNTOC.ordinal, Literal(mention.ordinal, datatype=XSD.positiveInteger), mention.name_span)
+            self.add(node, UNTOC.meetingOf, mention.group, mention.name_span)
+            self.add(mention.group, UNTOC.holds, node, mention.name_span)
         day_spans = [self.ev(passage, *day.span)]
+        in_section = self.section.series == mention.series
         heading_day = next((d for d in self.section.dates if (d.start, d.end) == (day.start, day.end)), None)
-        if heading_day and self.section.passage is not passage and self.section.series == series:
+        if in_section and heading_day and self.section.passage is not passage:
             day_spans.append(self.ev(self.section.passage, *heading_day.span))
-        self.add(meeting, UNTOC.startDate, Literal(day.start, datatype=XSD.date), *day_spans)
-        self.add(meeting, UNTOC.endDate, Literal(day.end, datatype=XSD.date), *day_spans)
-        if self.section.place and (heading_day or self.section.passage is passage) and self.section.series == series:
-            key, span = self.section.place
-            self.add(meeting, UNTOC.place, self.place(key, span), span)
-        if status is not None:
-            self._check_status(meeting, day.start, status[0])
-            self.add(meeting, UNTOC.statusAsReported, status[0], status[1])
+        self.add(node, UNTOC.startDate, Literal(day.start, datatype=XSD.date), *day_spans)
+        self.add(node, UNTOC.endDate, Literal(day.end, datatype=XSD.date), *day_spans)
+        place = mention.place
+        if place is None and in_section and self.section.place and (heading_day or self.section.passage is passage):
+            place = self.section.place
+        if place is not None:
+            self.add(node, UNTOC.place, self.place(place[0], place[1]), place[1])
+        if mention.status is not None:
+            self._check_status(node, day.start, mention.status[0])
+            self.add(node, UNTOC.statusAsReported, mention.status[0], mention.status[1])
 
     def _status(self, passage: Passage, start: int, before_date: str) -> tuple[URIRef, Evidence] | None:
         """Held or scheduled, as the last verb before the meeting's date says."""
@@ -646,6 +713,11 @@ class _Reader:
             else:
                 self.out.notes.append(f"{group}: the text does not say whose subsidiary body it is")
         self._describe_note()
+        if "symbol" in self.roles and not self.facts.objects(self.doc, RDFS.label):
+            symbol = self.facts.passages["symbol"]
+            span = Evidence(symbol, 0, len(symbol.text))
+            self.add(self.doc, RDFS.label, Literal(symbol.text, lang="es"), span)
+            self.add(self.doc, RDFS.label, Literal(symbol.text, lang="en"), span)
         self._describe_graph()
 
     def _describe_note(self) -> None:

@@ -123,11 +123,6 @@ def instrument(key: str) -> Instrument:
     return next(i for i in INSTRUMENTS if i.key == key)
 
 
-def body_by_topic(text: str, lang: str) -> Body | None:
-    """The group whose topic ``text`` is ("armas de fuego", "technical assistance")."""
-    wanted = fold(text).strip()
-    return next((b for b in BODIES if fold(b.topics[lang]) == wanted), None)
-
 CONFERENCE = {"es": "Conferencia de las Partes en la Convención de las Naciones Unidas contra la Delincuencia "
                     "Organizada Transnacional",
               "en": "Conference of the Parties to the United Nations Convention against Transnational Organized Crime"}

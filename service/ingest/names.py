@@ -153,8 +153,18 @@ PASSAGE_LABELS = {
 }
 
 
-def passage_labels(name: str) -> tuple[str, str]:
-    """Labels of a passage from its name: ``3``, ``heading-2``, ``agenda-item-4`` or a fixed role."""
+def passage_labels(name: str, symbol: str | None, issued: date | None) -> tuple[str, str]:
+    """Labels of a passage: its document ("nota del 4 de julio de 2024" or its symbol), then its place."""
+    es, en = _passage_place(name)
+    if symbol is not None:
+        return f"{symbol}, {es}", f"{symbol}, {en}"
+    if issued is not None:
+        return f"nota del {es_date(issued)}, {es}", f"note of {en_date(issued)}, {en}"
+    return es, en
+
+
+def _passage_place(name: str) -> tuple[str, str]:
+    """Where a passage is, from its name: ``3``, ``heading-2``, ``agenda-item-4`` or a fixed role."""
     if name.isdigit():
         return f"párrafo {name}", f"paragraph {name}"
     if name.startswith("heading-"):
@@ -163,7 +173,8 @@ def passage_labels(name: str) -> tuple[str, str]:
     if name.startswith("agenda-item-"):
         number = name.removeprefix("agenda-item-")
         return f"título del tema {number} del programa", f"title of agenda item {number}"
-    if name.startswith("footnote-"):
-        number = name.removeprefix("footnote-")
-        return f"nota a pie de página {number}", f"footnote {number}"
+    base, _, count = name.rpartition("-")
+    if name not in PASSAGE_LABELS and count.isdigit() and base:
+        es, en = _passage_place(base)
+        return f"{es} {count}", f"{en} {count}"
     return PASSAGE_LABELS[name]

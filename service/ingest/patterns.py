@@ -44,6 +44,7 @@ class Patterns:
     held: re.Pattern[str]
     scheduled: re.Pattern[str]
     report_subject: re.Pattern[str]  # "the reports on those meetings"
+    report_title: re.Pattern[str]  # a report's own title: "Report on the meeting of the ..."
     respectively: re.Pattern[str]
     submitted: re.Pattern[str]
     pursuant: re.Pattern[str]

@@ -26,7 +26,7 @@ PATTERNS = Patterns(
         agenda=r"^Temas?\s+(?P<items>\d+(?:\s*(?:,|y)\s*\d+)*)\s+del\s+programa\s+provisional\b",
         item_separator=r"\s*(?:,|\by\b)\s*",
         note_kind=r"^Nota\s+de\s+la\s+Secretaría$",
-        section=r"^Informes?\s+sobre\s+las?\s+reuni(?:ones|ón)\s+del?\s",
+        section=r"^Informes?\s+sobre\s+las?\s+(?:\S+\s+)?reuni(?:ones|ón)\s+del?\s",
         mandate=r"\b(?P<kind>decisión|resolución)\s+(?P<number>\d+/\d+)",
         mandate_title=r"^(?:\s+de\s+la\s+Conferencia(?:\s+de\s+las\s+Partes)?"
                       r"(?:\s+en\s+la\s+Convención\b.*?\bProtocolos)?)?,\s+"
@@ -45,6 +45,7 @@ PATTERNS = Patterns(
         held=r"\b(?:se\s+)?celebró\b|\btuvo\s+lugar\b",
         scheduled=r"\b(?:se\s+)?celebrará\b|\btendrá\s+lugar\b",
         report_subject=r"\binformes?\s+sobre\s+(?:esas|esta|dichas|las)\s+reuni",
+        report_title=r"^Informe\s+sobre\s+la\s+(?:\S+\s+)?reunión\s+del\s",
         respectively=r"\brespectivamente\b",
         submitted=r"\bse\s+presentar(?:á|án)\s+a\s+la\s+Conferencia\b",
         pursuant=r"\b(?:Conforme\s+a|De\s+conformidad\s+con|En\s+virtud\s+de)\s+la\s+$",

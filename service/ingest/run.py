@@ -12,7 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import Dataset, Graph, URIRef
+from rdflib import RDFS, Dataset, Graph, URIRef
 from rdflib.namespace import XSD
 
 from ..project import Project
@@ -26,6 +26,7 @@ FUNCTIONAL = tuple(UNTOC[name] for name in (
     "startDate", "endDate", "place", "ordinal", "issuedOn", "symbol", "distribution", "writtenIn", "originallyIn",
     "mandateNumber", "adoptedAt", "establishedBy", "symbolSeries", "subsidiaryOf", "meetingOf", "reportOf",
     "itemNumber", "itemOf", "agendaOf", "sessionOf", "text", "paragraphNumber", "passageOf", "sourceDocument"))
+ONE_PER_LANGUAGE = (RDFS.label, UNTOC.title)  # the shapes allow one per language: a second one is a conflict
 _SPANISH_HINTS = (" de la ", " del ", " los ", " las ", " en su ", " sobre ")
 _ENGLISH_HINTS = (" of the ", " the ", " on ", " in its ", " and ")
 
@@ -68,23 +69,23 @@ def ingest(options: Options, project: Project) -> Report:
     text = options.source.read_text(encoding="utf-8")
     lang = options.lang or guess_language(text)
     report = Report(options.source, lang)
-    out = options.out
-    existing = _existing(project, skip=out if options.force else None)
-    outcome = extract(text, lang, _known_meetings(existing))
+    data = {path.resolve(): _read(path) for path in project.data_files()}
+    outcome = extract(text, lang, _known_meetings(list(data.values())))
     graph = outcome.facts.graph()
-    out = out or default_output(project, graph.identifier)
+    out = options.out or default_output(project, graph.identifier)
     report.document, report.graph = str(outcome.facts.document), str(graph.identifier)
     report.facts, report.triples = len(outcome.facts.evidence), len(graph)
     report.not_understood, report.notes = outcome.not_understood, outcome.notes
     if out.exists() and not options.force:
         report.outcome = f"refused: {out} exists (use --force to replace it)"
         raise IngestRefused(report.outcome, report, status=2)
-    existing = _existing(project, skip=out)
+    others = [dataset for path, dataset in data.items() if path != out.resolve()]  # the file replaced is no witness
     into_project = out.parent.resolve() == project.data_dir.resolve()
-    report.conflicts = conflicts(graph, existing, same_graph_is_conflict=into_project)
+    report.conflicts = conflicts(graph, others, same_graph_is_conflict=into_project)
     _validate(graph, project, report)
     if report.conflicts and not options.allow_conflicts:
-        report.outcome = f"refused: {len(report.conflicts)} conflict(s) with the existing graph (--allow-conflicts to write anyway)"
+        report.outcome = (f"refused: {len(report.conflicts)} conflict(s) with the existing graph "
+                          "(--allow-conflicts to write anyway)")
         raise IngestRefused(report.outcome, report)
     _write(graph, out)
     report.outcome = f"wrote {out}"
@@ -92,42 +93,45 @@ def ingest(options: Options, project: Project) -> Report:
     return report
 
 
-def _existing(project: Project, skip: Path | None) -> Dataset:
-    """Every graph of the project's data files except ``skip`` (the file being replaced)."""
+def _read(path: Path) -> Dataset:
     dataset = Dataset()
-    for path in project.data_files():
-        if skip is None or path.resolve() != skip.resolve():
-            dataset.parse(path, format="trig")
+    dataset.parse(path, format="trig")
     return dataset
 
 
-def _known_meetings(existing: Dataset) -> KnownMeetings:
+def _known_meetings(existing: list[Dataset]) -> KnownMeetings:
     """Meetings already in the graph, by series and start date: how a meeting named without its
     ordinal (a first page's "Vienna, 2 and 3 May 2018") finds its IRI."""
     known: KnownMeetings = {}
-    for meeting, _, start, _ in existing.quads((None, UNTOC.startDate, None, None)):
-        for _, _, group, _ in existing.quads((meeting, UNTOC.meetingOf, None, None)):
-            for _, _, series, _ in existing.quads((group, UNTOC.symbolSeries, None, None)):
-                if start.datatype == XSD.date:
-                    known[(str(series), start.toPython())] = meeting
+    for dataset in existing:
+        for meeting, _, start, _ in dataset.quads((None, UNTOC.startDate, None, None)):
+            for _, _, group, _ in dataset.quads((meeting, UNTOC.meetingOf, None, None)):
+                for _, _, series, _ in dataset.quads((group, UNTOC.symbolSeries, None, None)):
+                    if start.datatype == XSD.date:
+                        known[(str(series), start.toPython())] = meeting
     return known
 
 
-def conflicts(graph: Graph, existing: Dataset, same_graph_is_conflict: bool = True) -> list[str]:
+def conflicts(graph: Graph, existing: list[Dataset], same_graph_is_conflict: bool = True) -> list[str]:
     """Facts of ``graph`` that contradict the project: another value of a functional property of the
     same node (another date for the same meeting), or, when it is to join the project, a graph name
     that another data file already holds."""
     found = []
-    for context in existing.graphs():
-        if same_graph_is_conflict and context.identifier == graph.identifier and len(context):
-            found.append(f"the graph {graph.identifier} is already in the project")
-    for predicate in FUNCTIONAL:
+    if same_graph_is_conflict and any(len(d.graph(graph.identifier)) for d in existing):
+        found.append(f"the graph {graph.identifier} is already in the project")
+    for predicate in (*FUNCTIONAL, *ONE_PER_LANGUAGE):
         for subject, value in graph.subject_objects(predicate):
-            others = {o for _, _, o, _ in existing.quads((subject, predicate, None, None))}
+            others = {o for d in existing for _, _, o, _ in d.quads((subject, predicate, None, None))
+                      if predicate in FUNCTIONAL or getattr(o, "language", None) == getattr(value, "language", None)}
             if others and value not in others:
-                shown = ", ".join(sorted(o.n3() for o in others))
-                found.append(f"{subject} {predicate.n3()}: new {value.n3()}, existing {shown}")
+                shown = ", ".join(sorted(_short(o.n3()) for o in others))
+                found.append(f"{subject} {predicate.n3()}: new {_short(value.n3())}, existing {shown}")
     return found
+
+
+def _short(text: str, limit: int = 100) -> str:
+    """A value shown in one line of the report: long passage texts are cut, with an ellipsis."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _validate(graph: Graph, project: Project, report: Report) -> None:

@@ -2,8 +2,8 @@
 
 A block is a numbered paragraph, a heading or any other run of lines. Its text is *clean* (Markdown
 marks and hard line breaks removed, whitespace collapsed) because that is the text a reader quotes and
-the text a Passage stores; every character keeps the offset it had in the source file, so that any
-span of a block can be traced back to the exact bytes it came from.
+the text a Passage stores; every character keeps the offset it had in the source file, so that the
+clean text can be checked, character by character, against what the file prints.
 """
 
 from __future__ import annotations
@@ -28,10 +28,6 @@ class Block:
     offsets: tuple[int, ...]
     number: int | None = None
     level: int = 0
-
-    def source_span(self, start: int, end: int) -> tuple[int, int]:
-        """The source-file offsets of ``text[start:end]``."""
-        return self.offsets[start], self.offsets[end - 1] + 1
 
 
 def segment(source: str) -> list[Block]:

@@ -26,11 +26,14 @@ PREFIXES = {
     "prov": "http://www.w3.org/ns/prov#",
     "foaf": "http://xmlns.com/foaf/0.1/",
     "skos": "http://www.w3.org/2004/02/skos/core#",
-    "schema": "http://schema.org/",
+    "schema": "https://schema.org/",
     "org": "http://www.w3.org/ns/org#",
     "void": "http://rdfs.org/ns/void#",
     "dcat": "http://www.w3.org/ns/dcat#",
     "sh": "http://www.w3.org/ns/shacl#",
+    "eli": "http://data.europa.eu/eli/ontology#",
+    "undo": "https://w3id.org/un/ontology/undo/",
+    "vann": "http://purl.org/vocab/vann/",
 }
 # Ranges whose values are plain strings or language-tagged strings: no type coercion in the context.
 UNCOERCED_RANGES = {XSD.string, RDF.langString, RDFS.Literal}
@@ -59,6 +62,14 @@ def _term_definition(ontology: Graph, iri: URIRef) -> str | dict[str, str]:
             return {"@id": str(iri), "@type": str(ranges[0])}
         return {"@id": str(iri)}
     return str(iri)
+
+
+def prefixed_name(iri: str) -> str | None:
+    """``prefix:local`` for an IRI in a well-known namespace (how the ontology's alignments are read)."""
+    for prefix, namespace in PREFIXES.items():
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return None
 
 
 def serialize(graph: Graph, fmt: Format, context: dict[str, Any], context_url: str) -> bytes:

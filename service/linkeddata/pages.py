@@ -14,14 +14,14 @@ from urllib.parse import quote, urlencode
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import FOAF, OWL, RDF, RDFS, SH, XSD
+from rdflib.namespace import DCTERMS, FOAF, OWL, RDF, RDFS, SH, XSD
 
 from ..html import render
 from ..namespaces import ontology_namespace
 from . import catalog, void
 from .dumps import Dump
 from .describe import Description, labels_of, term
-from .formats import JSONLD, script_json, serialize
+from .formats import JSONLD, prefixed_name, script_json, serialize
 from .i18n import LANGUAGES, MESSAGES
 from .resources import RDF_FORMATS, href, local_name
 from .site import NoSuchPage, Site
@@ -56,6 +56,7 @@ class Quote:
 
     href: str
     paragraph: str
+    numbered: bool
     text: str
     lang: str | None
     document: Value | None
@@ -80,7 +81,7 @@ class Labels:
         for choice in (self.lang, *LANGUAGES, ""):
             if choice in found:
                 return found[choice]
-        return next(iter(found.values()), local_name(iri))
+        return next(iter(found.values()), prefixed_name(iri) or local_name(iri))
 
 
 def page_context(site: Site, lang: str, path: str, query: dict[str, str] | None = None) -> dict[str, object]:
@@ -160,12 +161,13 @@ def _quotes(site: Site, graph: Graph, subject: URIRef, untoc: str, labels: Label
         quotes.append(Quote(
             href=href(site.base, str(passage)),
             paragraph=str(number) if number is not None else labels(str(passage)),
+            numbered=number is not None,
             text=str(text) if text is not None else "",
             lang=text.language if isinstance(text, Literal) else None,
             document=value_of(site, document, labels) if document is not None else None,
             official_copy=UNDOCS + str(symbol) if symbol is not None else None,
         ))
-    return sorted(quotes, key=lambda q: (len(q.paragraph), q.paragraph))
+    return sorted(quotes, key=lambda q: (not q.numbered, len(q.paragraph), q.paragraph))
 
 
 MEETINGS_QUERY = """PREFIX untoc: <ontology#>
@@ -222,7 +224,8 @@ def index_page(site: Site, kind: catalog.Kind, lang: str, sort: str, page: int, 
 
 def home_page(site: Site, lang: str, path: str, query: dict[str, str]) -> str:
     graphs = catalog.graph_rows(site.store)
-    labels = Labels(labels_of(site.store, [URIRef(g) for g, _ in graphs]), lang)
+    vocabularies = [(URIRef(site.base + name), Literal(MESSAGES[lang][name], lang=lang)) for name in ("ontology", "shapes")]
+    labels = Labels([*labels_of(site.store, [URIRef(g) for g, _ in graphs]), *vocabularies], lang)
     context = {
         **page_context(site, lang, path, query),
         "kinds": [(slug, catalog.count(site.store, kind)) for slug, kind in catalog.KINDS.items()],
@@ -246,12 +249,18 @@ def search_page(site: Site, text: str, lang: str, path: str, query: dict[str, st
 
 
 def not_found_page(site: Site, address: str, guess: str, lang: str, path: str) -> str:
-    hits = catalog.search(site.store, site.base, guess) if guess else []
+    """The 404 page, with what a search finds for the address's tail, shortened until something matches."""
+    hits: list[catalog.Hit] = []
+    asked = guess
+    while guess and not hits:
+        hits = catalog.search(site.store, site.base, guess)
+        if not hits:
+            guess = guess.rpartition("/")[0]
     labels = Labels(labels_of(site.store, [URIRef(h.iri) for h in hits]), lang)
     context = {
         **page_context(site, lang, path),
         "address": address,
-        "q": guess,
+        "q": guess if hits else asked,
         "hits": [(Value(labels(h.iri), href(site.base, h.iri)), h.matched) for h in hits],
     }
     return render("not_found.html", **context)
@@ -301,8 +310,9 @@ def ontology_page(site: Site, graph: Graph, lang: str, path: str, query: dict[st
     ontology = URIRef(site.base + "ontology")
     context = {
         **page_context(site, lang, path, query),
-        "title": labels(str(ontology)) if (ontology, None, None) in graph else MESSAGES[lang]["ontology"],
-        "header": [(MESSAGES[lang]["ontology"], _literals(graph, ontology, RDFS.comment, lang))],
+        "title": next((v.text for v in _literals(graph, ontology, DCTERMS.title, lang)), MESSAGES[lang]["ontology"]),
+        "header": [*_literals(graph, ontology, DCTERMS.description, lang), *_literals(graph, ontology, RDFS.comment, lang),
+                   *_literals(graph, ontology, OWL.versionInfo, lang)],
         "sections": [(key, sections[key]) for key in ("classes", "object_properties", "datatype_properties", "individuals", "other_terms") if sections[key]],
         "alternates": [(f.extension, f.media_type, f"{path}.{f.extension}") for f in RDF_FORMATS],
         "document": "ontology",
@@ -341,26 +351,32 @@ class Shape:
     anchor: str
     iri: str
     targets: list[Value]
+    labels: list[Value]
     comments: list[Value]
     constraints: list[tuple[str, list[Value]]]
-    properties: list[tuple[Value, list[tuple[str, list[Value]]]]]
+    properties: list[tuple[str, Value, list[tuple[str, list[Value]]]]]
 
 
 def shapes_page(site: Site, graph: Graph, lang: str, path: str, query: dict[str, str]) -> str:
     """Documentation of every node shape: what it targets and each property's constraints."""
     labels = Labels.of_graph(graph, lang)
     namespace = site.base + "shapes#"
-    shapes = []
+    shapes, anchored = [], set()
     for shape in sorted(s for s in graph.subjects(RDF.type, SH.NodeShape) if isinstance(s, URIRef)):
-        properties = [(_path_value(site, graph, p, labels), _constraints(site, graph, p, labels, skip={SH.path}))
-                      for p in graph.objects(shape, SH.property)]
+        properties = []
+        for p in sorted(graph.objects(shape, SH.property), key=str):
+            anchor = _anchor(p, namespace)
+            properties.append((anchor if anchor not in anchored else "", _path_value(site, graph, p, labels),
+                               _constraints(site, graph, p, labels, skip={SH.path, RDF.type})))
+            anchored.add(anchor)
         shapes.append(Shape(
-            anchor=str(shape)[len(namespace):] if str(shape).startswith(namespace) else local_name(str(shape)),
+            anchor=_anchor(shape, namespace),
             iri=str(shape),
             targets=[value_of(site, o, labels) for o in sorted(graph.objects(shape, SH.targetClass))],
+            labels=_literals(graph, shape, RDFS.label, lang),
             comments=_literals(graph, shape, RDFS.comment, lang),
             constraints=_constraints(site, graph, shape, labels, skip={SH.property, SH.targetClass, RDF.type, RDFS.comment, RDFS.label}),
-            properties=sorted(properties, key=lambda item: item[0].text),
+            properties=sorted(properties, key=lambda item: item[1].text),
         ))
     context = {
         **page_context(site, lang, path, query),
@@ -369,6 +385,11 @@ def shapes_page(site: Site, graph: Graph, lang: str, path: str, query: dict[str,
         "alternates": [(f.extension, f.media_type, f"{path}.{f.extension}") for f in RDF_FORMATS],
     }
     return render("shapes.html", **context)
+
+
+def _anchor(node: object, namespace: str) -> str:
+    """The fragment a shape IRI ``{base}shapes#X`` lands on; blank nodes get none."""
+    return str(node)[len(namespace):] if isinstance(node, URIRef) and str(node).startswith(namespace) else ""
 
 
 def _path_value(site: Site, graph: Graph, shape: object, labels: Labels) -> Value:

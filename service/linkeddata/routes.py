@@ -34,7 +34,8 @@ VOID_OFFERS = (TURTLE, HTML, JSONLD, NTRIPLES, RDFXML)
 
 
 def _wants_html(request: Request) -> bool:
-    return negotiate(request.headers.get("accept"), ["text/html", "text/plain"]) == "text/html"
+    """Whether an error is for a person (a browser asks for HTML by name) or a program (one line of text)."""
+    return negotiate(request.headers.get("accept"), ["text/plain", "text/html"]) == "text/html"
 
 
 def _message(request: Request, status: int, title_key: str, message: str) -> Response:

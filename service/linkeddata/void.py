@@ -15,7 +15,6 @@ from ..namespaces import ontology_namespace
 from ..store import Store
 from .describe import bind_prefixes, term
 from .dumps import Dump
-from .resources import description_path
 
 SPDX = Namespace("http://spdx.org/rdf/terms#")
 VOID_PATH = ".well-known/void"
@@ -114,6 +113,3 @@ def _add_dump(graph: Graph, dataset: URIRef, base: str, dump: Dump) -> None:
     graph.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
     graph.add((checksum, SPDX.checksumValue, Literal(dump.sha256, datatype=XSD.hexBinary)))
 
-
-def example_paths(base: str, found: Facts) -> list[tuple[str, str]]:
-    return [(iri, description_path(base, iri) or iri) for iri in found.examples]

@@ -95,6 +95,9 @@ def run(store: Store, job: Job, sink: Sink) -> None:
     except StoreError as error:
         sink.error(500, f"the store failed: {error}")
         return
+    except RuntimeError as error:  # valid SPARQL the engine cannot run, e.g. an unknown extension function
+        sink.error(501, f"the engine cannot evaluate this query: {error}")
+        return
     try:
         result_format = choose(form_of(results), job.accept, job.format)
     except NotAcceptable as error:

@@ -40,7 +40,7 @@ SOLUTION_FORMATS = (
     ResultFormat("tsv", "text/tab-separated-values", (), "tsv"),
 )
 GRAPH_FORMATS = (
-    ResultFormat("turtle", "text/turtle", ("ttl", "application/x-turtle"), "ttl"),
+    ResultFormat("turtle", "text/turtle", ("ttl", "application/x-turtle", "n3", "text/n3"), "ttl"),
     ResultFormat("nt", "application/n-triples", ("ntriples", "n-triples"), "nt"),
     ResultFormat("jsonld", "application/ld+json", ("json-ld",), "jsonld"),
     ResultFormat("rdfxml", "application/rdf+xml", ("rdf", "xml"), "rdf"),
@@ -76,15 +76,22 @@ def choose(form: str | None, accept: str | None, requested: str | None) -> Resul
     candidates = formats_for(form)
     if requested:
         return _by_parameter(candidates, requested.strip().lower(), form)
-    offered = {}
+    offered = {c.media_type: c for c in candidates}  # canonical types first: they win a wildcard
     for candidate in candidates:
-        for media_type in (candidate.media_type, *(a for a in candidate.aliases if "/" in a)):
-            offered.setdefault(media_type, candidate)
+        for alias in candidate.aliases:
+            if "/" in alias:
+                offered.setdefault(alias, candidate)
     chosen = negotiate(accept, list(offered))
     if chosen is None:
         raise NotAcceptable(f"none of the media types in Accept: {accept} can express a {form or 'query'} result; "
                             f"available: {', '.join(c.media_type for c in candidates)}")
     return offered[chosen]
+
+
+def named_by(requested: str) -> set[str]:
+    """The formats a ``format=`` value can mean (for any query form): "xml" is XML results or RDF/XML."""
+    media_type = requested.split(";")[0].strip().lower()
+    return {name for name, f in BY_NAME.items() if media_type in (f.name, f.media_type, *f.aliases)}
 
 
 def _by_parameter(candidates: tuple[ResultFormat, ...], requested: str, form: str | None) -> ResultFormat:

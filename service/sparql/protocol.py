@@ -12,6 +12,7 @@ from urllib.parse import parse_qsl
 from starlette.requests import Request
 
 from ..store import Dataset
+from .formats import named_by
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
@@ -102,7 +103,7 @@ def _operation(parameters: list[tuple[str, str]], direct_query: str | None) -> O
     if len(queries) > 1:
         raise ProtocolError(400, "the request carries more than one query; send exactly one")
     formats = values.get("format", [])
-    if len(formats) > 1:
-        raise ProtocolError(400, "the request carries more than one format parameter; send at most one")
+    if formats and not set.intersection(*(named_by(f) or {f} for f in formats)):
+        raise ProtocolError(400, f"the format parameters name different formats ({', '.join(formats)}); send one")
     dataset = Dataset(tuple(values.get("default-graph-uri", [])), tuple(values.get("named-graph-uri", [])))
     return Operation(queries[0] if queries else None, dataset, formats[0] if formats else None)

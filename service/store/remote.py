@@ -1,0 +1,423 @@
+"""The remote backend: any SPARQL 1.1 server over HTTP, with Virtuoso 7's quirks smoothed over.
+
+Every answer is parsed into pyoxigraph's types, so the rooms above cannot tell the backends apart:
+SELECT and ASK are asked for as SPARQL JSON results, CONSTRUCT and DESCRIBE as N-Triples. Queries
+go as a form POST (``application/x-www-form-urlencoded``): Virtuoso 7 never answers a direct POST of
+``application/sparql-query``, and a form carries long dataset lists that a GET could not.
+
+The served graphs are those that ``untoc-kg build --endpoint`` loaded, listed in a small manifest
+graph on the server (``manifest_graph(base)``), so several deployments and the server's own system
+graphs can share one server without leaking into each other's union default graph:
+
+- on Virtuoso, whose default graph is the union of *every* graph it holds, the other graphs are
+  excluded with its ``define input:default-graph-exclude`` / ``input:named-graph-exclude`` pragmas
+  (cheap: the list is short, and is refreshed every few seconds as other deployments load);
+- on any other server, the served graphs are named with ``default-graph-uri`` and
+  ``named-graph-uri``, the protocol's portable way to ask for a union default graph.
+
+Virtuoso quirks handled here (each tested in tests/test_remote_store.py): ASK comes back as a
+one-row SELECT of ``__ASK_RETVAL``; a stored ``xsd:boolean`` comes back in JSON as ``"1"``/``"0"``;
+blank nodes come back as ``nodeID://b123``; CONSTRUCT in JSON turns blank nodes into IRIs (hence
+N-Triples for graphs); ``default-graph-uri`` alone leaves every named graph visible (the named
+graphs are then pinned to a graph that does not exist); a syntax error is a 400 with ``SP030``.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import IO
+
+import httpx
+import pyoxigraph as ox
+
+from . import Dataset, QueryResults, Store, StoreError
+from .manifest import Manifest
+
+MANIFEST_PREFIX = "urn:x-untoc-kg:manifest:"
+NO_GRAPH = "urn:x-untoc-kg:no-graph"
+VOID_SUBSET = "http://rdfs.org/ns/void#subset"
+DCT_MODIFIED = "http://purl.org/dc/terms/modified"
+DCT_IDENTIFIER = "http://purl.org/dc/terms/identifier"
+JSON_RESULTS = "application/sparql-results+json"
+N_TRIPLES = "application/n-triples"
+CONNECT_SECONDS = 5.0
+FOREIGN_GRAPHS_TTL = 2.0
+SPOOL_BYTES = 8 * 1024 * 1024
+VIRTUOSO_SYSTEM_GRAPHS = (
+    "http://www.openlinksw.com/schemas/virtrdf#",
+    "http://www.w3.org/ns/ldp#",
+    "http://localuriqaserver/sparql",
+)
+
+_FORM = re.compile(
+    r"""<[^<>"{}|^`\\\s]*>          # an IRI, which may hold any keyword
+      | "(?:[^"\\]|\\.)*" | '(?:[^'\\]|\\.)*'   # a string
+      | \#[^\n]*                    # a comment
+      | (?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:])""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_FROM = re.compile(
+    r"""(<[^<>"{}|^`\\\s]*> | "(?:[^"\\]|\\.)*" | '(?:[^'\\]|\\.)*' | \#[^\n]*)
+      | (?<![\w:?$])FROM\s+(?:NAMED\s+)?(?:<[^<>"{}|^`\\\s]*>|[\w.-]*:[\w.:%-]*)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_VIRTUOSO_BOOLEAN = re.compile(rb'("datatype": "http://www\.w3\.org/2001/XMLSchema#boolean", "value": ")([01])"')
+_VIRTUOSO_BNODE = re.compile(rb'("type": "bnode", "value": ")nodeID://')
+_ASK_HEAD = re.compile(rb'^\s*\{\s*"head":\s*\{\s*"link":\s*\[\s*\],\s*"vars":\s*\[\s*"__ASK_RETVAL"\s*\]')
+
+
+def without_from(sparql: str) -> str:
+    """``sparql`` without its FROM and FROM NAMED clauses, which a protocol dataset replaces.
+
+    Virtuoso merges the query's FROM graphs with ``default-graph-uri`` instead of letting the
+    protocol's dataset win, so the clauses are removed before the query is sent.
+    """
+    return _FROM.sub(lambda m: m.group(1) or " ", sparql)
+
+
+def manifest_graph(base_iri: str) -> str:
+    """The graph on the server that lists what ``untoc-kg build`` loaded for ``base_iri``."""
+    return MANIFEST_PREFIX + base_iri
+
+
+def query_form(sparql: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: which result format to ask the server for.
+
+    A short lexer, not a parser: IRIs, strings and comments are skipped so that a keyword inside
+    them is never taken for the query form.
+    """
+    for match in _FORM.finditer(sparql):
+        if match.group(1):
+            return match.group(1).upper()
+    raise SyntaxError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+
+
+@dataclass(frozen=True)
+class RemoteManifest:
+    """What the manifest graph on the server says: the served graphs and when they were loaded."""
+
+    graphs: tuple[str, ...]
+    built_at: str
+    inputs_key: str
+
+
+class RemoteStore(Store):
+    """A SPARQL 1.1 server seen through the store interface (read-only)."""
+
+    def __init__(self, endpoint: str, base_iri: str, timeout: float = 30.0) -> None:
+        self.endpoint = endpoint
+        self.base_iri = base_iri
+        self.timeout = timeout
+        self.client = httpx.Client(timeout=httpx.Timeout(timeout, connect=CONNECT_SECONDS), follow_redirects=False)
+        self.virtuoso = False
+        self.remote_manifest = RemoteManifest((), "", "")
+        self._foreign: tuple[tuple[str, ...], float] = ((), 0.0)
+        self._sizes: dict[str, int] | None = None
+
+    @classmethod
+    def open(cls, endpoint: str, base_iri: str, timeout: float = 30.0) -> "RemoteStore":
+        """Connect, recognise the server, and read which graphs it serves for ``base_iri``."""
+        store = cls(endpoint, base_iri, timeout)
+        try:
+            response = store._post({"query": "ASK {}"}, JSON_RESULTS)
+            store.virtuoso = "virtuoso" in response.headers.get("server", "").lower()
+            store.remote_manifest = store._read_manifest()
+        except BaseException:
+            store.close()
+            raise
+        return store
+
+    def close(self) -> None:
+        self.client.close()
+
+    # --- queries -------------------------------------------------------------------------------
+
+    def query(self, sparql: str, dataset: Dataset | None = None) -> QueryResults:
+        form = query_form(sparql)
+        params = self._dataset_params(dataset)
+        if dataset:
+            sparql = without_from(sparql)
+        text = f"{self._pragmas(dataset)}BASE <{self.base_iri}>\n{sparql}"
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            return _as_query_triples(self._parse_triples({"query": text, **params}))
+        with self._download({"query": text, **params}, JSON_RESULTS) as body:
+            return self._parse_results(body)
+
+    def _dataset_params(self, dataset: Dataset | None) -> dict[str, list[str]]:
+        """Protocol dataset parameters: the request's own (kept to served graphs), or the served union."""
+        served = self.remote_manifest.graphs
+        if dataset:
+            allowed = set(served)
+            return {
+                "default-graph-uri": [g for g in dataset.default_graphs if g in allowed] or [NO_GRAPH],
+                "named-graph-uri": [g for g in dataset.named_graphs if g in allowed] or [NO_GRAPH],
+            }
+        if self.virtuoso:
+            return {}
+        graphs = list(served) or [NO_GRAPH]
+        return {"default-graph-uri": graphs, "named-graph-uri": graphs}
+
+    def _pragmas(self, dataset: Dataset | None) -> str:
+        """Virtuoso: hide every graph that this deployment did not load from its union default graph."""
+        if not self.virtuoso or dataset:
+            return ""
+        return "".join(
+            f"define input:default-graph-exclude <{g}> define input:named-graph-exclude <{g}> "
+            for g in self._foreign_graphs()
+        )
+
+    def _foreign_graphs(self) -> tuple[str, ...]:
+        """Graphs on the server that are not ours, re-listed every few seconds (others may load meanwhile)."""
+        graphs, listed_at = self._foreign
+        if time.monotonic() - listed_at > FOREIGN_GRAPHS_TTL:
+            ours = set(self.remote_manifest.graphs)
+            every = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+            graphs = tuple(sorted({row["g"].value for row in every} - ours))
+            self._foreign = (graphs, time.monotonic())
+        return graphs
+
+    def _parse_results(self, body: IO[bytes]) -> ox.QuerySolutions | ox.QueryBoolean:
+        data = body.read()
+        if self.virtuoso:
+            if _ASK_HEAD.match(data):
+                return ox.parse_query_results(_virtuoso_ask(data), ox.QueryResultsFormat.JSON)
+            data = _VIRTUOSO_BOOLEAN.sub(lambda m: m.group(1) + (b"true" if m.group(2) == b"1" else b"false") + b'"', data)
+            data = _VIRTUOSO_BNODE.sub(rb"\1", data)
+        try:
+            return ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
+        except SyntaxError as error:
+            raise StoreError(f"unreadable results from {self.endpoint}: {error}") from error
+
+    def _parse_triples(self, form: dict[str, object]) -> Iterator[ox.Triple]:
+        """The server's N-Triples, parsed as they are read from a spooled copy of the body."""
+        with self._download(form, N_TRIPLES) as body:
+            try:
+                yield from ox.parse(body, ox.RdfFormat.N_TRIPLES)
+            except SyntaxError as error:
+                raise StoreError(f"unreadable N-Triples from {self.endpoint}: {error}") from error
+
+    def _select(self, sparql: str) -> list[ox.QuerySolution]:
+        with self._download({"query": sparql}, JSON_RESULTS) as body:
+            results = self._parse_results(body)
+        if not isinstance(results, ox.QuerySolutions):
+            raise StoreError(f"{self.endpoint} answered a SELECT with a boolean")
+        return list(results)
+
+    # --- HTTP ----------------------------------------------------------------------------------
+
+    def _post(self, form: dict[str, object], accept: str) -> httpx.Response:
+        try:
+            response = self.client.post(self.endpoint, data=form, headers={"Accept": accept})
+        except httpx.TimeoutException as error:
+            raise StoreError(f"{self.endpoint} did not answer within {self.timeout:g} s") from error
+        except httpx.HTTPError as error:
+            raise StoreError(f"cannot reach {self.endpoint}: {error}") from error
+        _raise_for_status(response, self.endpoint)
+        return response
+
+    def _download(self, form: dict[str, object], accept: str) -> "_Spool":
+        """The answer's body in a spooled file: memory-bounded, and the connection is freed at once."""
+        spool = _Spool()
+        try:
+            with self.client.stream("POST", self.endpoint, data=form, headers={"Accept": accept}) as response:
+                if response.status_code >= 400:
+                    response.read()
+                    _raise_for_status(response, self.endpoint)
+                for chunk in response.iter_bytes():
+                    spool.file.write(chunk)
+        except httpx.TimeoutException as error:
+            spool.close()
+            raise StoreError(f"{self.endpoint} did not answer within {self.timeout:g} s") from error
+        except httpx.HTTPError as error:
+            spool.close()
+            raise StoreError(f"cannot reach {self.endpoint}: {error}") from error
+        except BaseException:
+            spool.close()
+            raise
+        spool.file.seek(0)
+        return spool
+
+    # --- what the store holds --------------------------------------------------------------------
+
+    def _read_manifest(self) -> RemoteManifest:
+        """The served graphs from the manifest graph; without one, every non-system graph is served."""
+        graph = manifest_graph(self.base_iri)
+        rows = self._select(
+            f"SELECT ?p ?o WHERE {{ GRAPH <{graph}> {{ <{graph}> ?p ?o }} }}"
+        )
+        if rows:
+            listed = tuple(sorted(r["o"].value for r in rows if r["p"].value == VOID_SUBSET))
+            built_at = next((r["o"].value for r in rows if r["p"].value == DCT_MODIFIED), "")
+            key = next((r["o"].value for r in rows if r["p"].value == DCT_IDENTIFIER), "")
+            return RemoteManifest(listed, built_at, key)
+        every = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
+        system = set(VIRTUOSO_SYSTEM_GRAPHS) if self.virtuoso else set()
+        listed = tuple(sorted(
+            g for g in (r["g"].value for r in every) if g not in system and not g.startswith(MANIFEST_PREFIX)
+        ))
+        return RemoteManifest(listed, datetime.now(UTC).isoformat(timespec="seconds"), "")
+
+    def graph_sizes(self) -> dict[str, int]:
+        """Triples per served graph, counted by the server once and then kept for this process."""
+        if self._sizes is None:
+            rows = self._select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+            served = set(self.remote_manifest.graphs)
+            self._sizes = {r["g"].value: int(r["n"].value) for r in rows if r["g"].value in served}
+        return dict(self._sizes)
+
+    def quads(self) -> Iterator[ox.Quad]:
+        """Every served quad, one graph at a time (a graph per source document keeps each answer small)."""
+        for graph in self.remote_manifest.graphs:
+            name = ox.NamedNode(graph)
+            query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
+            for triple in self._parse_triples({"query": query}):
+                yield ox.Quad(triple.subject, triple.predicate, triple.object, name)
+
+    def manifest(self) -> Manifest:
+        """A local manifest describing the remote data, for the views that cache by build."""
+        built = self.remote_manifest
+        return Manifest(
+            base_iri=self.base_iri,
+            inputs_key=built.inputs_key or "remote",
+            built_at=built.built_at,
+            graph_sizes=self.graph_sizes(),
+            sources=[self.endpoint],
+        )
+
+
+class GraphStore:
+    """Writes graphs through the SPARQL 1.1 Graph Store HTTP Protocol (``?graph=IRI``).
+
+    On Virtuoso this is ``/sparql-graph-crud-auth`` with the dba account (digest auth), so that the
+    public ``/sparql`` never needs the SPARQL_UPDATE grant.
+    """
+
+    def __init__(self, url: str, auth: tuple[str, str] | None = None, timeout: float = 300.0) -> None:
+        self.url = url
+        self.client = httpx.Client(
+            timeout=httpx.Timeout(timeout, connect=CONNECT_SECONDS),
+            auth=httpx.DigestAuth(*auth) if auth else None,
+        )
+
+    def close(self) -> None:
+        self.client.close()
+
+    def put(self, graph: str, triples: bytes) -> None:
+        """Replace ``graph`` with ``triples`` (N-Triples, sent as Turtle, which every server reads)."""
+        self._send("PUT", graph, triples)
+
+    def post(self, graph: str, triples: bytes) -> None:
+        """Add ``triples`` to ``graph``."""
+        self._send("POST", graph, triples)
+
+    def delete(self, graph: str) -> None:
+        """Remove ``graph``; a graph that is not there is no error."""
+        response = self._request("DELETE", graph, None)
+        if response.status_code not in (200, 204, 404):
+            _raise_for_status(response, self.url)
+
+    def _send(self, method: str, graph: str, triples: bytes) -> None:
+        response = self._request(method, graph, triples)
+        _raise_for_status(response, self.url)
+
+    def _request(self, method: str, graph: str, body: bytes | None) -> httpx.Response:
+        headers = {"Content-Type": "text/turtle"} if body is not None else {}
+        try:
+            return self.client.request(method, self.url, params={"graph": graph}, content=body, headers=headers)
+        except httpx.TimeoutException as error:
+            raise StoreError(f"{self.url} did not answer in time") from error
+        except httpx.HTTPError as error:
+            raise StoreError(f"cannot reach {self.url}: {error}") from error
+
+
+def load_graphs(
+    graph_store: GraphStore, quads: Iterable[ox.Quad], batch: int = 200_000
+) -> Iterator[tuple[str, int]]:
+    """Send ``quads`` graph by graph, replacing each graph the first time it is seen; yields (graph, triples).
+
+    Graphs are sent whole when they fit in ``batch`` triples, so that a graph's blank nodes stay one
+    document's blank nodes; a bigger graph goes in several POSTs (its blank nodes must then not span
+    a batch boundary, which per-document graphs never do in practice).
+    """
+    seen: set[str] = set()
+    current: str | None = None
+    buffer: list[ox.Triple] = []
+
+    def flush() -> Iterator[tuple[str, int]]:
+        if current is None or not buffer:
+            return
+        data = ox.serialize(buffer, format=ox.RdfFormat.N_TRIPLES)
+        (graph_store.post if current in seen else graph_store.put)(current, data)
+        seen.add(current)
+        yield current, len(buffer)
+        buffer.clear()
+
+    for quad in quads:
+        graph = quad.graph_name
+        if not isinstance(graph, ox.NamedNode):
+            raise ValueError("a remote store holds named graphs only: load default-graph files with --graph IRI=FILE")
+        if graph.value != current or len(buffer) >= batch:
+            yield from flush()
+            current = graph.value
+        buffer.append(ox.Triple(quad.subject, quad.predicate, quad.object))
+    yield from flush()
+
+
+def write_manifest(graph_store: GraphStore, base_iri: str, graphs: Iterable[str], built_at: str, key: str) -> None:
+    """Record on the server which graphs this build loaded for ``base_iri``."""
+    node = ox.NamedNode(manifest_graph(base_iri))
+    triples = [ox.Triple(node, ox.NamedNode(VOID_SUBSET), ox.NamedNode(g)) for g in sorted(graphs)]
+    triples.append(ox.Triple(node, ox.NamedNode(DCT_MODIFIED), ox.Literal(built_at)))
+    triples.append(ox.Triple(node, ox.NamedNode(DCT_IDENTIFIER), ox.Literal(key)))
+    graph_store.put(node.value, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
+
+
+def default_graph_store(endpoint: str) -> str:
+    """Virtuoso's layout: the authenticated Graph Store endpoint beside ``/sparql``."""
+    return endpoint.rstrip("/") + "-graph-crud-auth"
+
+
+class _Spool:
+    """A response body kept in memory up to a few MiB, then on disk."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
+
+    def close(self) -> None:
+        self.file.close()
+
+    def read(self) -> bytes:
+        return self.file.read()
+
+    def __enter__(self) -> IO[bytes]:
+        return self.file  # type: ignore[return-value]
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _as_query_triples(triples: Iterator[ox.Triple]) -> ox.QueryTriples:
+    """pyoxigraph makes ``QueryTriples`` only from a query, so the triples go through a small in-memory store."""
+    scratch = ox.Store()
+    scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+
+
+def _virtuoso_ask(data: bytes) -> bytes:
+    """Virtuoso's ``__ASK_RETVAL`` row as a SPARQL JSON boolean."""
+    return b'{"head":{},"boolean":' + (b"true" if b'"value": "1"' in data else b"false") + b"}"
+
+
+def _raise_for_status(response: httpx.Response, url: str) -> None:
+    if response.status_code < 400:
+        return
+    text = response.text.strip().splitlines()
+    message = " ".join(line.strip() for line in text[:3])[:500]
+    if response.status_code == 400 and ("SP030" in message or "syntax" in message.lower()):
+        raise SyntaxError(message)
+    raise StoreError(f"{url} answered {response.status_code}: {message}")

@@ -1,0 +1,104 @@
+"""Reading the words: dates, ordinals, names and the cutting of a document into passages."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from conftest import SOURCE_NOTE
+from service.ingest.dates import find_dates
+from service.ingest.extract import assign_roles
+from service.ingest.lexicon import find_bodies
+from service.ingest.ordinals import ordinal_value, ordinals_before
+from service.ingest.patterns import for_language
+from service.ingest.run import guess_language
+from service.ingest.segment import segment
+
+FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
+
+
+@pytest.mark.parametrize(("text", "start", "end"), [
+    ("los días 2 y 3 de octubre de 2023", date(2023, 10, 2), date(2023, 10, 3)),
+    ("2 and 3 October 2023", date(2023, 10, 2), date(2023, 10, 3)),
+    ("from 27 to 29 January 2010", date(2010, 1, 27), date(2010, 1, 29)),
+    ("del 27 al 29 de enero de 2010", date(2010, 1, 27), date(2010, 1, 29)),
+    ("14 a 18 de octubre de 2024", date(2024, 10, 14), date(2024, 10, 18)),
+    ("Vienna, 14–18 October 2024", date(2024, 10, 14), date(2024, 10, 18)),
+    ("29 de noviembre a 1 de diciembre de 2023", date(2023, 11, 29), date(2023, 12, 1)),
+    ("29 November to 1 December 2023", date(2023, 11, 29), date(2023, 12, 1)),
+    ("30 December 2023 to 2 January 2024", date(2023, 12, 30), date(2024, 1, 2)),
+    ("30 de diciembre de 2023 a 2 de enero de 2024", date(2023, 12, 30), date(2024, 1, 2)),
+    ("el 5 de junio de 2024", date(2024, 6, 5), date(2024, 6, 5)),
+    ("on 5 June 2024", date(2024, 6, 5), date(2024, 6, 5)),
+])
+def test_dates_in_both_languages(text: str, start: date, end: date) -> None:
+    [found] = find_dates(text)
+    assert (found.start, found.end) == (start, end)
+    assert text[found.span[0]:found.span[1]].split()[-1] == str(end.year)
+
+
+def test_two_ranges_in_one_phrase_are_two_dates() -> None:
+    text = "celebradas en Viena los días 2 y 3 de octubre de 2023 y 8 y 9 de julio de 2024"
+    found = find_dates(text)
+    assert [(d.start, d.end) for d in found] == [(date(2023, 10, 2), date(2023, 10, 3)),
+                                                  (date(2024, 7, 8), date(2024, 7, 9))]
+    assert text[found[1].span[0]:found[1].span[1]] == "8 y 9 de julio de 2024"
+
+
+@pytest.mark.parametrize("text", ["31 de febrero de 2024", "5 to 3 May 2024", "CTOC/COP/2024/1", "item 2 of 2024"])
+def test_impossible_or_absent_dates_are_not_guessed(text: str) -> None:
+    assert find_dates(text) == []
+
+
+@pytest.mark.parametrize(("word", "value"), [
+    ("13ª", 13), ("12º", 12), ("13th", 13), ("1st", 1), ("thirteenth", 13), ("twelfth", 12), ("twenty-first", 21),
+    ("duodécimo", 12), ("Duodécima", 12), ("decimotercera", 13), ("décimo tercer", 13), ("vigésimo primero", 21),
+    ("tercer", 3), ("undécimo", 11), ("decimoquinto", 15),
+])
+def test_ordinals_in_both_languages(word: str, value: int) -> None:
+    assert ordinal_value(word) == value
+
+
+@pytest.mark.parametrize("word", ["reunión", "meeting", "su", "13", "the"])
+def test_non_ordinals(word: str) -> None:
+    assert ordinal_value(word) is None
+
+
+def test_ordinals_before_a_noun_take_one_or_two_words() -> None:
+    found = ordinals_before("celebró su 13ª reunión y celebrará su décimo cuarta reunión; las reuniones", "reunión")
+    assert [o.value for o in found] == [13, 14]
+
+
+def test_a_body_named_in_either_language_is_one_series() -> None:
+    spanish = find_bodies("el Grupo de Trabajo sobre el Tráfico Ilícito de Migrantes celebró", "es")
+    english = find_bodies("the Working Group on the Smuggling of Migrants held", "en")
+    assert [m.key for m in spanish] == [m.key for m in english] == ["CTOC/COP/WG.7"]
+
+
+def test_blocks_keep_the_source_offset_of_every_character() -> None:
+    source = SOURCE_NOTE.read_text(encoding="utf-8")
+    for block in segment(source):
+        for char, offset in zip(block.text, block.offsets):
+            assert char == source[offset] or (char == " " and source[offset].isspace())
+
+
+def test_a_paragraph_cut_by_a_page_break_is_rejoined_and_its_footnote_kept() -> None:
+    blocks = segment(SOURCE_NOTE.read_text(encoding="utf-8"))
+    [third] = [b for b in blocks if b.number == 3]
+    assert "(CTOC/COP/WG.4/2023/5 y CTOC/COP/WG.4/2024/5, respectivamente) se presentarán" in third.text
+    assert [b.text for b in blocks if b.kind == "footnote"] == ["* CTOC/COP/2024/1."]
+    assert [b.number for b in blocks if b.kind == "numbered"] == list(range(1, 16))
+
+
+def test_the_language_is_guessed_from_function_words() -> None:
+    assert guess_language(SOURCE_NOTE.read_text(encoding="utf-8")) == "es"
+    assert guess_language((FIXTURES / "note-2024-07-04.en.md").read_text(encoding="utf-8")) == "en"
+
+
+def test_a_repeated_role_gets_its_own_passage() -> None:
+    roles, unknown = assign_roles(segment("1. Uno.\n\n1. Otra vez uno.\n\nGrupo de Trabajo sobre Armas de Fuego\n\n"
+                                          "Grupo de Trabajo sobre Armas de Fuego\n"), for_language("es"))
+    assert [role.name for role in roles] == ["1", "1-2", "body", "body-2"]
+    assert unknown == []

@@ -1,0 +1,122 @@
+"""The pages in a real headless Chromium (driven by Selenium through Debian's chromedriver).
+
+Chromium resolves no name but 127.0.0.1, so a page that needed the internet (a CDN script, a web
+font) would visibly lack it; the tests also check that every asset a page loaded came from the server.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+
+from conftest import Server, require_binary
+
+pytestmark = pytest.mark.browser
+
+UNLIMITED = ("--client-rate", "100", "--client-burst", "1000000000")
+REPORT = "id/document/CTOC/COP/WG.4/2023/5"
+
+
+@pytest.fixture(scope="module")
+def site(serve) -> Server:
+    return serve(*UNLIMITED)
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    chromium = require_binary("chromium")
+    chromedriver = require_binary("chromedriver")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", "--lang=en-US", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                     f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=chromedriver), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def select(server: Server, query: str) -> list[dict[str, str]]:
+    response = httpx.get(server.sparql, params={"query": query}, headers={"Accept": "application/sparql-results+json"},
+                         timeout=30)
+    return [{k: v["value"] for k, v in row.items()} for row in response.json()["results"]["bindings"]]
+
+
+def requested_urls(driver) -> list[str]:
+    """Every URL the page asked the network for since the last call (from Chromium's performance log)."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls
+
+
+def assert_self_contained(driver, server: Server) -> None:
+    """Nothing the page loaded came from anywhere but the server, and its stylesheet did load."""
+    urls = [u for u in requested_urls(driver) if u.startswith(("http:", "https:", "ws:", "wss:"))]
+    own = urlsplit(server.url).netloc
+    assert urls and all(urlsplit(u).netloc == own for u in urls), urls
+    assert any(u.endswith("/static/style.css") for u in urls)
+    for tag, attribute in (("script", "src"), ("img", "src"), ("link", "href"), ("iframe", "src")):
+        for element in driver.find_elements("tag name", tag):
+            value = element.get_attribute(attribute)
+            assert not value or urlsplit(value).netloc == own, value
+
+
+def visit(driver, url: str) -> None:
+    """Load ``url``, forgetting what earlier pages requested."""
+    requested_urls(driver)
+    driver.get(url)
+
+
+def test_home_page(browser, site: Server) -> None:
+    visit(browser, site.url)
+    assert browser.find_element("tag name", "h1").text
+    counts = {e.get_attribute("data-kind"): int(e.text) for e in browser.find_elements("css selector", "span.count")}
+    groups = select(site, f"SELECT (COUNT(DISTINCT ?g) AS ?n) {{ ?g a <{site.url}ontology#WorkingGroup> }}")[0]["n"]
+    assert counts["groups"] == int(groups)
+    assert_self_contained(browser, site)
+
+
+def test_group_page_timeline_has_one_mark_per_meeting(browser, site: Server) -> None:
+    group = site.url + "id/group/WG.4"
+    visit(browser, group)
+    assert browser.current_url == site.url + "doc/group/WG.4"
+    svg = browser.find_element("css selector", "svg.timeline")
+    marks = svg.find_elements("css selector", "g.meeting")
+    untoc = site.url + "ontology#"
+    meetings = select(site, f"SELECT DISTINCT ?m {{ {{ <{group}> <{untoc}holds> ?m }} UNION {{ ?m <{untoc}meetingOf> <{group}> }} "
+                            f"?m <{untoc}startDate> ?d }}")
+    assert len(marks) == len(meetings) >= 2
+    assert all(m.size["width"] > 0 for m in svg.find_elements("css selector", "rect.mark"))
+    starts = [m.get_attribute("data-start") for m in marks]
+    xs = [float(m.find_element("css selector", "line.stem").get_attribute("x1")) for m in marks]
+    assert [x for _, x in sorted(zip(starts, xs))] == sorted(xs)
+    assert_self_contained(browser, site)
+
+
+def test_report_page_link_to_its_meeting_works(browser, site: Server) -> None:
+    visit(browser, site.url + REPORT)
+    assert "CTOC/COP/WG.4/2023/5" in browser.find_element("tag name", "h1").text
+    untoc = site.url + "ontology#"
+    meeting = select(site, f"SELECT ?m {{ {{ <{site.url}{REPORT}> <{untoc}reportOf> ?m }} UNION {{ ?m <{untoc}produces> <{site.url}{REPORT}> }} }}")[0]["m"]
+    labels = {r["l"] for r in select(site, f"SELECT ?l {{ <{meeting}> <http://www.w3.org/2000/01/rdf-schema#label> ?l }}")}
+    link = browser.find_element("css selector", f'#properties a[href="/doc/{meeting.removeprefix(site.url + "id/")}"]')
+    undocs = browser.find_element("css selector", "a.undocs")
+    assert undocs.get_attribute("href") == "https://undocs.org/CTOC/COP/WG.4/2023/5"
+    assert_self_contained(browser, site)
+    link.click()
+    assert browser.find_element("tag name", "h1").text in labels
+    assert browser.current_url.endswith(meeting.removeprefix(site.url + "id/"))
+    quote = browser.find_element("css selector", "#provenance blockquote").text
+    assert quote and quote in {r["t"] for r in select(site, f"SELECT ?t {{ <{meeting}> <{untoc}statedIn>/<{untoc}text> ?t }}")}

@@ -1,0 +1,290 @@
+"""The remote backend against a real Virtuoso 7: same answers as the embedded store, quirks smoothed over.
+
+Uses the Virtuoso at $UNTOC_KG_VIRTUOSO when set (CI starts one with .ci/virtuoso), else starts a
+throw-away one with .ci/virtuoso on free loopback ports.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+import pytest
+
+from conftest import PROJECT_ROOT, free_port, require_binary, untoc_kg_command
+from service.build import BuildInputs, build
+from service.store import Dataset, StoreError
+from service.store.oxigraph import OxigraphStore
+from service.store.remote import RemoteStore, query_form, without_from
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+G1, G2 = "http://example.org/g1", "http://example.org/g2"
+QUIRKY = f"""
+<http://example.org/s> <http://example.org/flag> "true"^^<{XSD}boolean> .
+<http://example.org/s> <http://example.org/off> "false"^^<{XSD}boolean> .
+<http://example.org/s> <http://example.org/ordinal> "12"^^<{XSD}positiveInteger> .
+<http://example.org/s> <http://example.org/day> "2024-07-04"^^<{XSD}date> .
+<http://example.org/s> <http://example.org/label> "Viena"@es .
+<http://example.org/s> <http://example.org/label> "Vienna"@en-GB .
+<http://example.org/s> <http://example.org/label> "plain \\"quoted\\" é 日本\\nline" .
+<http://example.org/s> <http://example.org/part> _:b1 .
+_:b1 <http://example.org/value> "in a blank node" .
+<http://example.org/s> <http://example.org/p> "in g1" .
+"""
+OTHER = '<http://example.org/s> <http://example.org/p> "in g2" .\n'
+COMPARED_QUERIES = [
+    "SELECT ?p ?o WHERE { <http://example.org/s> ?p ?o FILTER(!isBlank(?o)) } ORDER BY ?p ?o",
+    "SELECT ?v WHERE { <http://example.org/s> <http://example.org/part> ?b . ?b <http://example.org/value> ?v }",
+    "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g",
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }",
+    "SELECT ?o WHERE { ?s <http://example.org/ordinal> ?o FILTER(?o > 10) }",
+    "SELECT ?o WHERE { ?s <http://example.org/label> ?o FILTER(langMatches(lang(?o), 'en')) }",
+    "ASK { ?s <http://example.org/flag> true }",
+    "ASK { ?s <http://example.org/flag> false }",
+]
+
+
+@pytest.fixture(scope="module")
+def virtuoso(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The query endpoint of a running Virtuoso."""
+    given = os.environ.get("UNTOC_KG_VIRTUOSO")
+    if given:
+        yield given
+        return
+    require_binary("virtuoso-t")
+    http_port, isql_port = free_port(), free_port()
+    folder = tmp_path_factory.mktemp("virtuoso")
+    env = {**os.environ, "VIRTUOSO_HTTP_PORT": str(http_port), "VIRTUOSO_ISQL_PORT": str(isql_port),
+           "VIRTUOSO_BUFFERS": "20000"}
+    script = PROJECT_ROOT / ".ci" / "virtuoso"
+    subprocess.run(["bash", str(script), "start", str(folder)], check=True, env=env, timeout=180,
+                   capture_output=True)
+    try:
+        yield f"http://127.0.0.1:{http_port}/sparql"
+    finally:
+        subprocess.run(["bash", str(script), "stop", str(folder)], env=env, timeout=60, capture_output=True)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("remote-data")
+    (folder / "g1.nt").write_text(QUIRKY)
+    (folder / "g2.nt").write_text(OTHER)
+    return folder / "g1.nt", folder / "g2.nt"
+
+
+def untoc_kg(*args: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "UNTOC_KG_ENDPOINT_AUTH": "dba:dba"}
+    return subprocess.run([*untoc_kg_command(), *args], capture_output=True, text=True, timeout=timeout, env=env)
+
+
+def load(endpoint: str, base: str, *graphs: tuple[str, Path]) -> None:
+    args = [arg for graph, path in graphs for arg in ("--graph", f"{graph}={path}")]
+    result = untoc_kg("build", "--endpoint", endpoint, "--no-project-data", "--base-iri", base, *args)
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture(scope="module")
+def remote(virtuoso: str, files: tuple[Path, Path]) -> Iterator[RemoteStore]:
+    base = "http://remote.test/"
+    load(virtuoso, base, (G1, files[0]), (G2, files[1]))
+    with RemoteStore.open(virtuoso, base, timeout=30) as store:
+        yield store
+
+
+@pytest.fixture(scope="module")
+def embedded(tmp_path_factory: pytest.TempPathFactory, files: tuple[Path, Path]) -> Iterator[OxigraphStore]:
+    folder = tmp_path_factory.mktemp("embedded") / "store"
+    build(BuildInputs("http://remote.test/", None, (), ((G1, files[0]), (G2, files[1]))), folder)
+    with OxigraphStore.open(folder) as store:
+        yield store
+
+
+def comparable(results: object) -> object:
+    """Results as plain values, rows sorted; blank nodes reduced to their kind (labels differ between engines).
+
+    Rows are sorted because engines may order literals of different kinds differently (SPARQL leaves
+    the relative order of a plain and a language-tagged literal open).
+    """
+    def term(t: object) -> object:
+        return "_:" if isinstance(t, ox.BlankNode) else str(t)
+    if isinstance(results, ox.QueryBoolean):
+        return bool(results)
+    if isinstance(results, ox.QueryTriples):
+        return sorted(tuple(term(x) for x in (t.subject, t.predicate, t.object)) for t in results)
+    return sorted(tuple(term(solution[v]) for v in results.variables) for solution in results)
+
+
+# --- the lexer that picks a result format, and FROM removal -----------------------------------------
+
+@pytest.mark.parametrize(("query", "form"), [
+    ("SELECT * {}", "SELECT"),
+    ("PREFIX ask: <http://x/select#> # CONSTRUCT\n describe <http://x/ASK>", "DESCRIBE"),
+    ("BASE <http://x/> ASK { ?s ?p 'SELECT' }", "ASK"),
+    ('CONSTRUCT WHERE { ?s ?p "ASK" }', "CONSTRUCT"),
+])
+def test_query_form(query: str, form: str) -> None:
+    assert query_form(query) == form
+
+
+def test_query_form_refuses_what_is_not_a_query() -> None:
+    with pytest.raises(SyntaxError):
+        query_form("INSERT DATA { <a> <b> <c> }")
+
+
+def test_without_from_keeps_iris_strings_and_comments() -> None:
+    query = 'PREFIX ex: <http://x/> SELECT * FROM <http://g> FROM NAMED ex:h { ?s ?p "FROM <a>" } # FROM <b>'
+    assert without_from(query) == 'PREFIX ex: <http://x/> SELECT *     { ?s ?p "FROM <a>" } # FROM <b>'
+
+
+# --- the same answers as the embedded store ----------------------------------------------------------
+
+@pytest.mark.parametrize("query", COMPARED_QUERIES)
+def test_same_answers_as_embedded(remote: RemoteStore, embedded: OxigraphStore, query: str) -> None:
+    assert comparable(remote.query(query)) == comparable(embedded.query(query))
+
+
+def test_ask_is_a_boolean(remote: RemoteStore) -> None:
+    assert isinstance(remote.query("ASK { ?s ?p ?o }"), ox.QueryBoolean)
+    assert bool(remote.query("ASK { ?s ?p ?o }")) is True
+    assert bool(remote.query("ASK { ?s <http://example.org/nothing> ?o }")) is False
+
+
+def test_booleans_dates_and_positive_integers_keep_their_datatypes(remote: RemoteStore) -> None:
+    values = {s["p"].value.rsplit("/", 1)[1]: s["o"] for s in remote.query("SELECT ?p ?o { <http://example.org/s> ?p ?o }")}
+    assert values["flag"] == ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))
+    assert values["off"] == ox.Literal("false", datatype=ox.NamedNode(XSD + "boolean"))
+    assert values["ordinal"] == ox.Literal("12", datatype=ox.NamedNode(XSD + "positiveInteger"))
+    assert values["day"] == ox.Literal("2024-07-04", datatype=ox.NamedNode(XSD + "date"))
+
+
+def test_language_tags_are_lower_case_on_both_backends(remote: RemoteStore, embedded: OxigraphStore) -> None:
+    query = "SELECT ?o { ?s <http://example.org/label> ?o FILTER(lang(?o) != '') } ORDER BY ?o"
+    assert [s["o"].language for s in remote.query(query)] == ["en-gb", "es"]
+    assert [s["o"].language for s in embedded.query(query)] == ["en-gb", "es"]
+
+
+def test_blank_nodes_are_the_same_node_in_select_and_construct(remote: RemoteStore) -> None:
+    selected = next(iter(remote.query("SELECT ?b { <http://example.org/s> <http://example.org/part> ?b }")))["b"]
+    constructed = list(remote.query("CONSTRUCT { ?b ?p ?o } WHERE { <http://example.org/s> <http://example.org/part> ?b . ?b ?p ?o }"))
+    assert isinstance(selected, ox.BlankNode)
+    assert [t.subject for t in constructed] == [selected]
+
+
+def test_construct_and_describe_are_query_triples(remote: RemoteStore) -> None:
+    constructed = remote.query("CONSTRUCT WHERE { <http://example.org/s> <http://example.org/p> ?o }")
+    assert isinstance(constructed, ox.QueryTriples)
+    assert {str(t.object) for t in constructed} == {'"in g1"', '"in g2"'}
+    assert isinstance(remote.query("DESCRIBE <http://example.org/s>"), ox.QueryTriples)
+
+
+def test_relative_iris_resolve_against_the_base(remote: RemoteStore) -> None:
+    assert next(iter(remote.query("SELECT (<id/x> AS ?x) {}")))["x"] == ox.NamedNode("http://remote.test/id/x")
+
+
+# --- datasets: the protocol's, Virtuoso's union default graph, other deployments ---------------------
+
+def test_default_graph_uri_alone_leaves_no_named_graphs(remote: RemoteStore) -> None:
+    query = "SELECT ?o { { ?s <http://example.org/p> ?o } UNION { GRAPH ?g { ?s <http://example.org/p> ?o } } }"
+    found = {s["o"].value for s in remote.query(query, Dataset(default_graphs=(G1,)))}
+    assert found == {"in g1"}
+
+
+def test_protocol_dataset_overrides_from(remote: RemoteStore) -> None:
+    query = f"SELECT ?o FROM <{G1}> {{ ?s <http://example.org/p> ?o }}"
+    assert {s["o"].value for s in remote.query(query)} == {"in g1"}
+    assert {s["o"].value for s in remote.query(query, Dataset(default_graphs=(G2,)))} == {"in g2"}
+
+
+def test_union_hides_system_graphs_and_other_deployments(virtuoso: str, remote: RemoteStore, files: tuple[Path, Path]) -> None:
+    load(virtuoso, "http://other.test/", ("http://other.test/graph/x", files[1]))
+    time.sleep(2.5)  # the list of other deployments' graphs is refreshed every 2 s
+    graphs = {s["g"].value for s in remote.query("SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }")}
+    assert graphs == {G1, G2}
+    count = next(iter(remote.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"].value
+    assert int(count) == sum(remote.graph_sizes().values())
+
+
+def test_a_foreign_graph_named_in_a_dataset_is_empty(remote: RemoteStore) -> None:
+    dataset = Dataset(default_graphs=("http://www.openlinksw.com/schemas/virtrdf#",))
+    assert not bool(remote.query("ASK { ?s ?p ?o }", dataset))
+
+
+def test_graph_sizes_and_quads(remote: RemoteStore, embedded: OxigraphStore) -> None:
+    assert remote.graph_sizes() == embedded.graph_sizes()
+    assert len(list(remote.quads())) == sum(embedded.graph_sizes().values())
+
+
+def test_rebuild_replaces_graphs_and_drops_stale_ones(virtuoso: str, files: tuple[Path, Path]) -> None:
+    base = "http://rebuild.test/"
+    load(virtuoso, base, ("http://rebuild.test/a", files[0]), ("http://rebuild.test/b", files[1]))
+    load(virtuoso, base, ("http://rebuild.test/a", files[1]))
+    with RemoteStore.open(virtuoso, base) as store:
+        assert store.graph_sizes() == {"http://rebuild.test/a": 1}
+
+
+# --- failures are clear errors ------------------------------------------------------------------------
+
+def test_syntax_error(remote: RemoteStore) -> None:
+    with pytest.raises(SyntaxError):
+        remote.query("SELECT * WHERE { ?s ?p ?o ")
+
+
+def test_unreachable_endpoint_is_a_store_error() -> None:
+    with pytest.raises(StoreError, match="cannot reach"):
+        RemoteStore.open(f"http://127.0.0.1:{free_port()}/sparql", "http://x.test/", timeout=2)
+
+
+def test_slow_endpoint_times_out(virtuoso: str) -> None:
+    with RemoteStore(virtuoso, "http://remote.test/", timeout=0.001) as store, pytest.raises(StoreError, match="within"):
+        store.query("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+
+
+def test_serve_with_unreachable_endpoint_is_one_line(tmp_path: Path) -> None:
+    result = untoc_kg("serve", "--endpoint", f"http://127.0.0.1:{free_port()}/sparql", "--port", str(free_port()),
+                      timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.startswith("untoc-kg serve: cannot reach")
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_build_with_bad_auth_option_is_one_line(virtuoso: str, files: tuple[Path, Path]) -> None:
+    result = untoc_kg("build", "--endpoint", virtuoso, "--no-project-data", "--auth", "nocolon",
+                      "--graph", f"{G1}={files[0]}")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "untoc-kg build: --auth takes USER:PASSWORD"
+
+
+def test_build_with_wrong_password_is_one_line(virtuoso: str, files: tuple[Path, Path]) -> None:
+    result = untoc_kg("build", "--endpoint", virtuoso, "--no-project-data", "--auth", "dba:wrong",
+                      "--base-iri", "http://wrong.test/", "--graph", f"http://wrong.test/g={files[0]}")
+    assert result.returncode == 2
+    assert "answered 401" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_serve_on_virtuoso_answers_like_embedded(virtuoso: str, files: tuple[Path, Path], tmp_path: Path) -> None:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}/"
+    load(virtuoso, base, (G1, files[0]))
+    env = {**os.environ, "UNTOC_KG_STATE": str(tmp_path)}
+    process = subprocess.Popen([*untoc_kg_command(), "serve", "--endpoint", virtuoso, "--port", str(port)],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                response = httpx.get(base + "sparql", params={"query": "ASK { ?s ?p 'in g1' }"},
+                                     headers={"Accept": "application/sparql-results+json"}, timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.3)
+        assert response.json()["boolean"] is True
+    finally:
+        process.terminate()
+        process.wait(timeout=15)

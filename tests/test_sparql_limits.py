@@ -1,0 +1,198 @@
+"""Safety of /sparql over real HTTP: the time limit kills the work, queries never block each other,
+large answers stream whole (or visibly cut), SERVICE only reaches allowed endpoints."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import httpx
+import pytest
+
+TIMEOUT_SECONDS = 4
+DIGITS = "VALUES ?{} {{ 0 1 2 3 4 5 6 7 8 9 }}"
+DATA = '<http://example.org/a> <http://example.org/p> "local" .\n'
+REMOTE_DATA = '<http://example.org/r> <http://example.org/p> "remote" .\n'
+
+
+def cartesian(variables: str, projection: str = "*") -> str:
+    """A query whose answer has 10^len(variables) rows: cheap to write, as slow as wanted."""
+    return f"SELECT {projection} WHERE {{ {' '.join(DIGITS.format(v) for v in variables)} }}"
+
+
+SLOW = cartesian("abcdefghij", "(COUNT(*) AS ?n)")  # 10^10 rows to count: minutes of work
+
+
+def children(pid: int) -> set[int]:
+    """The query worker processes of a server (its child processes)."""
+    return {int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()}
+
+
+def peak_memory_kib(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    raise AssertionError("no VmHWM")
+
+
+def wait_for(condition, seconds: float = 30.0) -> bool:
+    """Poll ``condition`` (no timing assertion: a generous bound only against hanging forever)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+@pytest.fixture(scope="module")
+def data_file(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("sparql-limits") / "local.nt"
+    path.write_text(DATA)
+    return path
+
+
+@pytest.fixture(scope="module")
+def limited(serve, data_file):
+    return serve("--no-project-data", "--data", str(data_file), "--query-timeout", str(TIMEOUT_SECONDS),
+                 "--query-workers", "2", "--max-result-bytes", str(10**11),
+                 "--client-rate", "0")
+
+
+def test_a_runaway_query_is_killed_at_the_time_limit(limited) -> None:
+    before = children(limited.process.pid)
+    assert len(before) == 2
+    response = httpx.post(limited.sparql, data={"query": SLOW}, timeout=120)
+    assert response.status_code == 504
+    assert f"time limit of {TIMEOUT_SECONDS} s" in response.text
+    killed = before - children(limited.process.pid)
+    assert len(killed) == 1, "the worker that ran the query must be gone"
+    assert not any(Path(f"/proc/{pid}").exists() and "zombie" not in Path(f"/proc/{pid}/status").read_text()
+                   for pid in killed)
+    assert wait_for(lambda: len(children(limited.process.pid)) == 2), "the killed worker must be replaced"
+    assert httpx.get(limited.sparql, params={"query": "ASK {}"}).json()["boolean"] is True
+
+
+def test_a_cheap_query_answers_while_a_slow_one_runs(limited) -> None:
+    slow: dict[str, httpx.Response] = {}
+    runner = threading.Thread(target=lambda: slow.update(
+        response=httpx.post(limited.sparql, data={"query": SLOW}, timeout=120)))
+    runner.start()
+    assert wait_for(lambda: any(_busy(pid) for pid in children(limited.process.pid))), "the slow query must start"
+    cheap = httpx.get(limited.sparql, params={"query": "SELECT ?o { ?s ?p ?o }"}, timeout=120)
+    still_running = runner.is_alive()
+    runner.join()
+    assert cheap.status_code == 200 and cheap.json()["results"]["bindings"][0]["o"]["value"] == "local"
+    assert still_running, "the cheap answer must come while the slow query is still running"
+    assert slow["response"].status_code == 504
+
+
+def _busy(pid: int) -> bool:
+    """A worker that is computing (state R) rather than waiting for a job."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1].startswith("R")
+    except FileNotFoundError:
+        return False
+
+
+def test_an_answer_cut_by_the_time_limit_is_an_incomplete_transfer(limited) -> None:
+    received = 0
+    with pytest.raises(httpx.RemoteProtocolError):
+        with httpx.stream("GET", limited.sparql, params={"query": cartesian("abcdefghi"), "format": "csv"},
+                          timeout=120) as response:
+            assert response.status_code == 200
+            for chunk in response.iter_raw():
+                received += len(chunk)
+    assert received > 0
+
+
+def test_a_million_rows_stream_whole_with_flat_memory(serve, data_file) -> None:
+    server = serve("--no-project-data", "--data", str(data_file), "--max-result-bytes", str(10**11),
+                   "--client-rate", "0")
+    server_before = peak_memory_kib(server.process.pid)
+    newlines, size = 0, 0
+    with httpx.stream("GET", server.sparql, params={"query": cartesian("abcdef"), "format": "tsv"},
+                      timeout=120) as response:
+        assert response.status_code == 200
+        for chunk in response.iter_raw():
+            newlines += chunk.count(b"\n")
+            size += len(chunk)
+    assert newlines == 1 + 10**6  # the header, then every row: nothing dropped
+    growth_kib = peak_memory_kib(server.process.pid) - server_before
+    assert size > 10 * 2**20
+    assert growth_kib * 1024 < size / 2, f"the server held {growth_kib} KiB for a {size}-byte answer"
+
+
+# --- SERVICE --------------------------------------------------------------------------------------
+
+
+class _Recorder(BaseHTTPRequestHandler):
+    hits: list[str] = []
+
+    def do_GET(self) -> None:  # noqa: N802
+        self._record()
+
+    def do_POST(self) -> None:  # noqa: N802
+        self._record()
+
+    def _record(self) -> None:
+        type(self).hits.append(self.path)
+        self.send_response(500)
+        self.end_headers()
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def recorder():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/sparql"
+    server.shutdown()
+
+
+@pytest.mark.parametrize("template", [
+    "SELECT * {{ SERVICE <{url}> {{ ?s ?p ?o }} }}",
+    "select * {{ service silent <{url}> {{ ?s ?p ?o }} }}",
+    "PREFIX r: <{prefix}> SELECT * {{ SERVICE r:sparql {{ ?s ?p ?o }} }}",
+    "BASE <{prefix}> SELECT * {{ SERVICE <sparql> {{ ?s ?p ?o }} }}",
+    "SELECT * {{ SERVICE <{escaped}> {{ ?s ?p ?o }} }}",
+    "SELECT * {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
+    "SELECT * {{ ?s ?p ?o # a comment }}\nSERVICE <{url}> {{ }} }}",
+    "SELECT * {{ ?s ?p \"}}\" OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
+])
+def test_service_outside_the_allow_list_is_refused(limited, recorder: str, template: str) -> None:
+    query = template.format(url=recorder, prefix=recorder.removesuffix("sparql"),
+                            escaped=recorder.replace("sparql", "\\u0073parql"))
+    response = httpx.get(limited.sparql, params={"query": query})
+    assert response.status_code in (400,), response.text
+    assert "SERVICE" in response.text and "not allowed" in response.text
+    assert _Recorder.hits == []
+
+
+@pytest.mark.parametrize("query", [
+    'SELECT ("SERVICE <http://127.0.0.1:9/>" AS ?o) {}',
+    "SELECT ?service { # SERVICE <http://127.0.0.1:9/> {}\n ?service ?p ?o }",
+    "PREFIX service: <http://example.org/> SELECT ?o { ?s service:p ?o }",
+    "SELECT ?o { ?s <http://example.org/SERVICE> ?o }",
+])
+def test_the_word_service_elsewhere_is_harmless(limited, query: str) -> None:
+    assert httpx.get(limited.sparql, params={"query": query}).status_code == 200
+
+
+def test_an_allowed_service_is_called(serve, tmp_path_factory) -> None:
+    folder = tmp_path_factory.mktemp("sparql-federation")
+    (folder / "remote.nt").write_text(REMOTE_DATA)
+    (folder / "local.nt").write_text(DATA)
+    remote = serve("--no-project-data", "--data", str(folder / "remote.nt"))
+    local = serve("--no-project-data", "--data", str(folder / "local.nt"), "--allow-service", remote.sparql)
+    query = f"SELECT ?o {{ {{ ?s ?p ?o }} UNION {{ SERVICE <{remote.sparql}> {{ ?s ?p ?o }} }} }}"
+    response = httpx.get(local.sparql, params={"query": query}, timeout=60)
+    assert response.status_code == 200, response.text
+    assert {b["o"]["value"] for b in json.loads(response.content)["results"]["bindings"]} == {"local", "remote"}
+    other = httpx.get(local.sparql, params={"query": query.replace(remote.sparql, remote.url + "other")})
+    assert other.status_code == 400
