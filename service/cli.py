@@ -105,10 +105,10 @@ LIMIT_OPTIONS = {
     "max_body_bytes": (int, "largest request body"),
     "max_header_bytes": (int, "largest request line plus headers"),
     "max_query_length": (int, "longest SPARQL text, in characters"),
-    "max_result_bytes": (int, "largest query result; a larger one is refused with 422"),
+    "max_result_bytes": (int, "largest query answer: a declared larger one gets 422, a streamed one is cut"),
     "max_concurrent": (int, "requests in progress per HTTP worker before 503"),
-    "client_rate": (float, "per-client budget: request-seconds per second before 429"),
-    "client_burst": (float, "per-client budget: most tokens a client may save"),
+    "client_rate": (float, "per-client budget refill, tokens/s; a request costs 1 + this per second it ran; 0: off"),
+    "client_burst": (float, "per-client budget: most tokens a client may save (429 when spent)"),
 }
 """The limits of docs/security.md: one ``--max-body-bytes``-style flag per Settings field."""
 

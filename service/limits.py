@@ -32,9 +32,13 @@ QUERY_PATHS = ("/sparql",)
 
 QUERY_PARAMETERS = ("query", "update")
 MAX_CLIENTS_TRACKED = 10_000
+UNBUDGETED = frozenset({"127.0.0.1", "::1"})
 HEAD_OVERHEAD = 4  # ": " and CRLF around every header line, as on the wire
 DRAIN_BYTES = 16 * 1024 * 1024
 DRAIN_SECONDS = 2.0
+BODY_SECONDS = 30.0
+"""A request body must arrive within this time (408), so that a client trickling bytes holds
+nothing for long; it is charged to the client's budget all the same."""
 
 
 @dataclass(frozen=True)
@@ -121,6 +125,9 @@ class ClientBudgets:
         self.buckets[client] = (self._tokens(client, now) - seconds * self.rate, now)
         if len(self.buckets) > MAX_CLIENTS_TRACKED:
             self._forget_idle(now)
+        if len(self.buckets) > MAX_CLIENTS_TRACKED:  # a flood of addresses: forget the oldest half
+            for client in list(self.buckets)[: len(self.buckets) // 2]:
+                del self.buckets[client]
 
     def _tokens(self, client: str, now: float) -> float:
         tokens, then = self.buckets.get(client, (self.burst, now))
@@ -144,6 +151,15 @@ def client_key(scope: Scope) -> str:
             return str(address.ipv4_mapped)
         return str(ipaddress.ip_network(f"{address}/64", strict=False))
     return str(address)
+
+
+def _budgeted(scope: Scope) -> bool:
+    """Whether the request is charged to a client budget: all but the host's own loopback address.
+
+    127.0.0.1 and ::1 are the host itself, or a reverse proxy on it that sent no X-Forwarded-For;
+    budgeting that one address would throttle every client behind the proxy together.
+    """
+    return (scope.get("client") or ("", 0))[0] not in UNBUDGETED
 
 
 def _header(scope: Scope, name: bytes) -> bytes | None:
@@ -182,20 +198,38 @@ class LimitsMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        refusal = self._check_head(scope) or self._admit(scope)
+        refusal = self._check_head(scope) or self._spend_budget(scope)
         if refusal is not None:
             if refusal.limit == "max_body_bytes":
                 await _drain(scope, receive)
             await refusal.send(send)
             return
         client, started = client_key(scope), self.clock()
-        self.active += 1
         try:
             await self._serve(scope, receive, send)
         finally:
+            if _budgeted(scope):
+                now = self.clock()
+                self.budgets.charge(client, now - started, now)
+
+    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Read the body (outside the concurrency slots, so slow senders hold none), then run the app."""
+        body, refusal = await self._read_body(scope, receive)
+        if refusal is None and self.active >= self.limits.max_concurrent:
+            refusal = Refusal(503, "Service Unavailable", "the number of requests in progress",
+                              "max_concurrent", self.limits.max_concurrent, "requests", retry_after=1)
+        if refusal is not None:
+            await refusal.send(send)
+            return
+        replay = _replaying(body, receive)
+        self.active += 1
+        try:
+            if _is_query_path(scope):
+                await self.app(scope, replay, ResultCap(send, self.limits.max_result_bytes).send)
+            else:
+                await self.app(scope, replay, send)
+        finally:
             self.active -= 1
-            now = self.clock()
-            self.budgets.charge(client, now - started, now)
 
     def _check_head(self, scope: Scope) -> Refusal | None:
         limits = self.limits
@@ -212,32 +246,27 @@ class LimitsMiddleware:
                                "max_query_length", limits.max_query_length, "characters")
         return None
 
-    def _admit(self, scope: Scope) -> Refusal | None:
-        """The per-client budget first, so that one greedy client cannot fill the shared slots."""
+    def _spend_budget(self, scope: Scope) -> Refusal | None:
+        if not _budgeted(scope):
+            return None
         wait = self.budgets.take(client_key(scope), self.clock())
-        if wait > 0:
-            return Refusal(429, "Too Many Requests", "this client's use of the server",
-                           "client_rate", self.limits.client_rate,
-                           f"request-seconds per second (burst client_burst = {_number(self.limits.client_burst)})",
-                           retry_after=max(1, math.ceil(wait)))
-        if self.active >= self.limits.max_concurrent:
-            return Refusal(503, "Service Unavailable", "the number of requests in progress",
-                           "max_concurrent", self.limits.max_concurrent, "requests", retry_after=1)
-        return None
-
-    async def _serve(self, scope: Scope, receive: Receive, send: Send) -> None:
-        body, refusal = await self._read_body(scope, receive)
-        if refusal is not None:
-            await refusal.send(send)
-            return
-        replay = _replaying(body, receive)
-        if _is_query_path(scope):
-            await self.app(scope, replay, ResultCap(send, self.limits.max_result_bytes).send)
-        else:
-            await self.app(scope, replay, send)
+        if wait <= 0:
+            return None
+        return Refusal(429, "Too Many Requests", "this client's use of the server", "client_rate",
+                       self.limits.client_rate,
+                       f"tokens per second (burst client_burst = {_number(self.limits.client_burst)})",
+                       retry_after=max(1, math.ceil(wait)))
 
     async def _read_body(self, scope: Scope, receive: Receive) -> tuple[bytes, Refusal | None]:
-        """The whole request body, read up to ``max_body_bytes`` so that nothing past it is kept."""
+        """The whole request body, read up to ``max_body_bytes`` within ``BODY_SECONDS``."""
+        try:
+            async with asyncio.timeout(BODY_SECONDS):
+                return await self._read_body_now(scope, receive)
+        except TimeoutError:
+            return b"", Refusal(408, "Request Timeout", "the time taken to send the request body",
+                                "body_seconds", BODY_SECONDS, "seconds")
+
+    async def _read_body_now(self, scope: Scope, receive: Receive) -> tuple[bytes, Refusal | None]:
         limits, chunks, size = self.limits, [], 0
         while True:
             message = await receive()

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pyshacl
 from rdflib import RDF, SH, BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import NamespaceManager
 from rdflib.extras.shacl import parse_shacl_path
+from rdflib.namespace import NamespaceManager
 from rdflib.paths import Path as RdfPath
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor, translateQuery
@@ -37,7 +37,7 @@ class Violation:
     """One SHACL validation result, reduced to what a person fixing the data needs."""
 
     focus: Node
-    path: Node | None
+    path: Node | RdfPath | None
     value: Node | None
     source_shape: Node
     component: URIRef
@@ -161,9 +161,7 @@ def _names() -> NamespaceManager:
 
 
 def _name(node: Node | RdfPath, names: NamespaceManager) -> str:
-    if isinstance(node, RdfPath):
-        return node.n3(names)
-    if isinstance(node, Literal):
+    if isinstance(node, (RdfPath, Literal)):
         return node.n3(names)
     if isinstance(node, URIRef):
         return names.normalizeUri(node)
@@ -174,26 +172,29 @@ def _sort_key(violation: Violation) -> tuple[str, str]:
     return str(violation.focus), str(violation.source_shape)
 
 
+_PARSING_QUERY = SPARQLProcessor.query
+
+
 @contextmanager
 def _prepared_queries() -> Iterator[None]:
     """Parse each SPARQL constraint once instead of once per focus node.
 
     pyshacl hands rdflib the same query text for every focus node ($this is an initial binding), and
     rdflib parses it every time: that parsing was most of the validation time. A parsed query is
-    reusable with other bindings (rdflib's prepared queries), so the cache changes no result.
+    reusable with other bindings (rdflib's prepared queries), so the cache changes no result; and
+    since it changes none, another thread's query that meets the patch is not harmed either.
     """
-    original = SPARQLProcessor.query
-
-    def query(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
-        if isinstance(strOrQuery, str):
-            strOrQuery = _prepare(strOrQuery, base, tuple(sorted((initNs or {}).items())))
-        return original(self, strOrQuery, initBindings, initNs, base, DEBUG)
-
-    SPARQLProcessor.query = query
+    SPARQLProcessor.query = _query_prepared
     try:
         yield
     finally:
-        SPARQLProcessor.query = original
+        SPARQLProcessor.query = _PARSING_QUERY
+
+
+def _query_prepared(self, strOrQuery, initBindings=None, initNs=None, base=None, DEBUG=False):  # noqa: N803
+    if isinstance(strOrQuery, str):
+        strOrQuery = _prepare(strOrQuery, base, tuple(sorted((initNs or {}).items(), key=lambda item: item[0])))
+    return _PARSING_QUERY(self, strOrQuery, initBindings, initNs, base, DEBUG)
 
 
 @lru_cache(maxsize=512)

@@ -144,15 +144,15 @@ def openapi_operations(server: Server) -> list[schemathesis.APIOperation]:
     return [result.ok() for result in schema.get_all_operations()]
 
 
-@pytest.mark.parametrize("mode", [schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE],
-                         ids=["positive", "negative"])
-def test_openapi_schema_fuzz(fuzzed: Server, canary: Canary, mode: schemathesis.GenerationMode) -> None:
+def test_openapi_schema_fuzz(fuzzed: Server, canary: Canary) -> None:
+    """Schema-conforming requests to every operation (the routes declare no typed parameters, so
+    schemathesis's negative mode has nothing to violate; the hypothesis tests above cover that)."""
     operations = openapi_operations(fuzzed)
     assert any(operation.path == "/sparql" for operation in operations)
     calls = 0
     for operation in operations:
         @settings(max_examples=20, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
-        @given(case=operation.as_strategy(generation_mode=mode))
+        @given(case=operation.as_strategy())
         def check(case: schemathesis.Case) -> None:
             nonlocal calls
             response = case.call(base_url=fuzzed.url.rstrip("/"), timeout=30)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pyoxigraph
 import pytest
-from rdflib import RDF, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from conftest import PROJECT_ROOT, SOURCE_NOTE
@@ -160,6 +160,8 @@ def test_a_meeting_without_ordinal_is_found_by_its_dates_or_reported() -> None:
     alone = extract(text, "es")
     assert not any(p == UNTOC.startDate for _, p, _ in alone.facts.evidence)
     assert any("no ordinal printed" in note for note in alone.notes)
+    assert any("it is the agenda of a meeting" in note for note in alone.notes)
+    assert alone.not_understood == [("footnote", "* CTOC/COP/WG.4/2024/1.")]  # its symbol was not used
     known = {("CTOC/COP/WG.4", date(2024, 7, 8)): URIRef(ID + "meeting/WG.4/14")}
     found = extract(text, "es", known).facts.graph()
     assert (URIRef(ID + "meeting/WG.4/14"), UNTOC.place, URIRef(ID + "place/vienna")) in found
@@ -188,9 +190,11 @@ def test_the_glossary_only_translates_what_the_text_prints(spanish: Outcome) -> 
 
 def test_short_passages_in_two_languages_give_the_same_meetings() -> None:
     """Ranges across months and years, one day, word ordinals, place and tense, in both languages."""
-    graphs = [extract((FIXTURES / f"passages.{lang}.md").read_text(encoding="utf-8"), lang).facts.graph()
-              for lang in ("es", "en")]
-    for graph in graphs:
+    outcomes = [extract((FIXTURES / f"passages.{lang}.md").read_text(encoding="utf-8"), lang) for lang in ("es", "en")]
+    graphs = [outcome.facts.graph() for outcome in outcomes]
+    for outcome, graph in zip(outcomes, graphs):
+        assert [where for where, _ in outcome.not_understood] == ["3"]
+        assert (URIRef(ID + "resolution/9/3"), None, None) not in graph  # nothing from a sentence not understood
         assert (URIRef(ID + "meeting/WG.2/16"), UNTOC.startDate, Literal(date(2023, 12, 30))) in graph
         assert (URIRef(ID + "meeting/WG.2/16"), UNTOC.endDate, Literal(date(2024, 1, 2))) in graph
         assert (URIRef(ID + "meeting/WG.2/17"), UNTOC.endDate, Literal(date(2024, 6, 5))) in graph
@@ -210,3 +214,34 @@ def test_the_output_is_byte_stable_across_runs() -> None:
     outputs = [subprocess.run([sys.executable, "-c", script], capture_output=True, check=True, cwd=PROJECT_ROOT,
                               env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120).stdout for seed in ("1", "2")]
     assert outputs[0] == outputs[1] and len(outputs[0]) > 100_000
+
+
+def test_a_report_first_page_names_its_meeting_by_ordinal_or_by_dates() -> None:
+    english = extract((FIXTURES / "report-firearms-2018.en.txt").read_text(encoding="utf-8"), "en").facts.graph()
+    report, meeting = URIRef(ID + "document/CTOC/COP/WG.6/2018/4"), URIRef(ID + "meeting/WG.6/6")
+    assert (report, RDF.type, UNTOC.Report) in english and (report, UNTOC.reportOf, meeting) in english
+    assert (meeting, UNTOC.startDate, Literal(date(2018, 5, 2))) in english
+    spanish_text = (FIXTURES / "report-trafficking-2023.es.txt").read_text(encoding="utf-8")
+    known = {("CTOC/COP/WG.4", date(2023, 10, 2)): URIRef(ID + "meeting/WG.4/13")}
+    outcome = extract(spanish_text, "es", known)
+    spanish, reference = outcome.facts.graph(), curated()
+    report = URIRef(ID + "document/CTOC/COP/WG.4/2023/5")
+    for predicate in (UNTOC.reportOf, RDFS.label, UNTOC.symbol, UNTOC.officialCopy):
+        assert set(spanish.objects(report, predicate)) == set(reference.objects(report, predicate))
+    assert any("ordinal 13 is not printed here" in note for note in outcome.notes)
+    assert extract(spanish_text, "es").facts.objects(report, UNTOC.reportOf) == []
+
+
+def test_the_one_line_header_of_the_issue() -> None:
+    text = ("CTOC/COP/WG.6/2018/1\n\nDistr.: General\n1 March 2018\nOriginal: English\n\n"
+            "Working Group on Firearms, Vienna, 2 and 3 May 2018, Item 3 of the provisional agenda\n")
+    outcome = extract(text, "en")
+    graph = outcome.facts.graph()
+    assert (URIRef(ID + "group/WG.6"), UNTOC.symbolSeries, Literal("CTOC/COP/WG.6")) in graph
+    assert any("no ordinal printed" in note for note in outcome.notes)
+    assert any("'Item 3 of the provisional agenda'" in note for note in outcome.notes)
+    known = {("CTOC/COP/WG.6", date(2018, 5, 2)): URIRef(ID + "meeting/WG.6/6")}
+    graph = extract(text, "en", known).facts.graph()
+    assert (URIRef(ID + "meeting/WG.6/6"), UNTOC.place, URIRef(ID + "place/vienna")) in graph
+    assert (URIRef(ID + "meeting/WG.6/6"), UNTOC.endDate, Literal(date(2018, 5, 3))) in graph
+    assert outcome.not_understood == []

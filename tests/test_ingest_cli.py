@@ -89,10 +89,13 @@ def test_another_date_for_a_known_meeting_is_a_conflict(project: Path, capsys: p
 
 
 def test_a_meeting_named_by_its_dates_joins_the_known_meeting(project: Path) -> None:
+    """Two more documents about meetings of the note: the same IRIs, no conflict, both conform."""
     assert main(["--project", str(project), "ingest", str(FIXTURES / "wg-trafficking-2024.es.txt")]) == 0
     written = flat(project / "data" / "CTOC-COP-WG.4-2024-2.trig", facts_only=True)
-    meeting = URIRef(ID + "meeting/WG.4/14")
-    assert (meeting, URIRef("https://w3id.org/untoc-kg/ontology#place"), URIRef(ID + "place/vienna")) in written
+    assert (URIRef(ID + "meeting/WG.4/14"), UNTOC.place, URIRef(ID + "place/vienna")) in written
+    assert main(["--project", str(project), "ingest", str(FIXTURES / "report-trafficking-2023.es.txt")]) == 0
+    report = flat(project / "data" / "CTOC-COP-WG.4-2023-5.trig", facts_only=True)
+    assert (URIRef(ID + "document/CTOC/COP/WG.4/2023/5"), UNTOC.reportOf, URIRef(ID + "meeting/WG.4/13")) in report
 
 
 def test_a_missing_file_is_a_one_line_usage_error() -> None:

@@ -10,7 +10,7 @@ import pytest
 from conftest import SOURCE_NOTE
 from service.ingest.dates import find_dates
 from service.ingest.extract import assign_roles
-from service.ingest.lexicon import find_bodies
+from service.ingest.lexicon import find_bodies, fold
 from service.ingest.ordinals import ordinal_value, ordinals_before
 from service.ingest.patterns import for_language
 from service.ingest.run import guess_language
@@ -102,3 +102,9 @@ def test_a_repeated_role_gets_its_own_passage() -> None:
                                           "Grupo de Trabajo sobre Armas de Fuego\n"), for_language("es"))
     assert [role.name for role in roles] == ["1", "1-2", "body", "body-2"]
     assert unknown == []
+
+
+@pytest.mark.parametrize("text", ["Grupo de Trabajo sobre el Tráfico Ilícito", "İstanbul", "ñandú", "한국어"])
+def test_folding_keeps_offsets(text: str) -> None:
+    """Names are found in the folded text and quoted from the printed one: both must align."""
+    assert len(fold(text)) == len(text)

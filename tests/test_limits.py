@@ -9,6 +9,7 @@ import sys
 import httpx
 import pytest
 
+from service import limits as limits_module
 from service.limits import ClientBudgets, Limits, LimitsMiddleware, ResultTooLarge, client_key
 
 LIMITS = Limits(max_body_bytes=1000, max_header_bytes=2000, max_query_length=100, max_result_bytes=1500,
@@ -36,8 +37,8 @@ async def echo(scope, receive, send) -> None:
     await send({"type": "http.response.body", "body": body})
 
 
-def app(limits: Limits = LIMITS) -> httpx.AsyncClient:
-    transport = httpx.ASGITransport(app=LimitsMiddleware(echo, limits))
+def app(limits: Limits = LIMITS, client: str = "192.0.2.1") -> httpx.AsyncClient:
+    transport = httpx.ASGITransport(app=LimitsMiddleware(echo, limits), client=(client, 1234))
     return httpx.AsyncClient(transport=transport, base_url="http://test")
 
 
@@ -104,7 +105,15 @@ def test_client_budget() -> None:
     responses = run(scenario())
     assert [r.status_code for r in responses] == [200, 200, 429]
     assert int(responses[2].headers["retry-after"]) >= 1
-    assert "client_rate = 1 request-seconds per second" in responses[2].text
+    assert "client_rate = 1 tokens per second" in responses[2].text
+
+
+def test_the_host_itself_is_not_budgeted() -> None:
+    async def scenario() -> list[int]:
+        limits = Limits(**{**LIMITS.__dict__, "client_rate": 1.0, "client_burst": 1.0})
+        async with app(limits, client="127.0.0.1") as http:
+            return [(await http.get("/x")).status_code for _ in range(5)]
+    assert run(scenario()) == [200] * 5
 
 
 def test_slow_requests_cost_more() -> None:
@@ -181,3 +190,37 @@ def test_worker_memory_limit() -> None:
             "try:\n    block = bytearray(600 * 1024 * 1024)\nexcept MemoryError:\n    print('refused')\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert result.stdout.strip() == "refused", result.stderr
+
+
+def test_slow_body_answers_408_and_holds_no_slot(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits_module, "BODY_SECONDS", 0.2)
+    middleware = LimitsMiddleware(echo, LIMITS)
+    sent: list[dict] = []
+
+    async def trickle():
+        await asyncio.sleep(1.0)
+        return {"type": "http.request", "body": b"late", "more_body": False}
+
+    async def send(message):
+        sent.append(message)
+
+    async def scenario() -> int:
+        scope = {"type": "http", "method": "POST", "path": "/x", "raw_path": b"/x", "query_string": b"",
+                 "headers": [], "client": ("127.0.0.1", 1)}
+        task = asyncio.create_task(middleware(scope, trickle, send))
+        await asyncio.sleep(0.05)
+        active_while_reading = middleware.active
+        await task
+        return active_while_reading
+
+    assert run(scenario()) == 0
+    assert sent[0]["status"] == 408 and b"body_seconds = 0.2 seconds" in sent[1]["body"]
+
+
+def test_budgets_stay_bounded_under_an_address_flood(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(limits_module, "MAX_CLIENTS_TRACKED", 100)
+    budgets = ClientBudgets(rate=1.0, burst=10.0)
+    for index in range(1000):
+        budgets.take(f"10.0.{index // 250}.{index % 250}", 0.0)
+        budgets.charge(f"10.0.{index // 250}.{index % 250}", 5.0, 0.0)
+    assert len(budgets.buckets) <= 100

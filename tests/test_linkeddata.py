@@ -18,6 +18,7 @@ from html.parser import HTMLParser
 import httpx
 import pytest
 from rdflib import Dataset, Graph, Namespace, URIRef
+from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, RDF, RDFS, VOID, XSD
 
 from conftest import Server, require_binary
@@ -107,6 +108,10 @@ def test_thing_303_description_200_then_304(ld: Server, kinds: dict[str, str], k
     else:
         graph = parse(answer.text, media_type, str(target))
     assert graph_has(graph, iri, own_triples(ld, iri)) == set()
+    variant = get(str(target.join(answer.headers["content-location"])), Accept="image/png")
+    assert variant.status_code == 200 and variant.headers["content-type"] == answer.headers["content-type"]
+    if media_type != "text/html":
+        assert isomorphic(parse(variant.text, media_type, str(target)), graph)
     again = get(str(target), Accept=media_type, **{"If-None-Match": answer.headers["etag"]})
     assert again.status_code == 304 and again.content == b""
     assert again.headers["etag"] == answer.headers["etag"]
@@ -266,9 +271,12 @@ def test_vocabulary_documents_every_term(ld: Server, document: str, classes: tup
         assert all(label in html.unescape(page.text) for label in labels), term
 
 
-def test_ontology_term_iri_dereferences_to_the_ontology(ld: Server) -> None:
+def test_hash_iris_of_ontology_and_shapes_dereference(ld: Server) -> None:
     graph = Graph().parse(ld.url + "ontology#Meeting")
     assert (URIRef(ld.url + "ontology#Meeting"), RDFS.label, None) in graph
+    shape = select(ld, f"SELECT (MIN(STR(?s)) AS ?s) {{ ?s a <http://www.w3.org/ns/shacl#NodeShape> }}")[0]["s"]
+    assert shape.startswith(ld.url + "shapes#")
+    assert (URIRef(shape), RDF.type, None) in Graph().parse(shape)
 
 
 # HTML pages.

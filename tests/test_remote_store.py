@@ -7,6 +7,7 @@ throw-away one with .ci/virtuoso on free loopback ports.
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import time
 from collections.abc import Iterator
@@ -155,18 +156,19 @@ def test_ask_is_a_boolean(remote: RemoteStore) -> None:
     assert bool(remote.query("ASK { ?s <http://example.org/nothing> ?o }")) is False
 
 
-def test_booleans_dates_and_positive_integers_keep_their_datatypes(remote: RemoteStore) -> None:
+def test_booleans_dates_and_integers_come_back_as_the_embedded_store_has_them(remote: RemoteStore) -> None:
+    """Virtuoso would keep xsd:positiveInteger; Oxigraph stores xsd:integer, and the build loads that."""
     values = {s["p"].value.rsplit("/", 1)[1]: s["o"] for s in remote.query("SELECT ?p ?o { <http://example.org/s> ?p ?o }")}
     assert values["flag"] == ox.Literal("true", datatype=ox.NamedNode(XSD + "boolean"))
     assert values["off"] == ox.Literal("false", datatype=ox.NamedNode(XSD + "boolean"))
-    assert values["ordinal"] == ox.Literal("12", datatype=ox.NamedNode(XSD + "positiveInteger"))
+    assert values["ordinal"] == ox.Literal("12", datatype=ox.NamedNode(XSD + "integer"))
     assert values["day"] == ox.Literal("2024-07-04", datatype=ox.NamedNode(XSD + "date"))
 
 
 def test_language_tags_are_lower_case_on_both_backends(remote: RemoteStore, embedded: OxigraphStore) -> None:
-    query = "SELECT ?o { ?s <http://example.org/label> ?o FILTER(lang(?o) != '') } ORDER BY ?o"
-    assert [s["o"].language for s in remote.query(query)] == ["en-gb", "es"]
-    assert [s["o"].language for s in embedded.query(query)] == ["en-gb", "es"]
+    query = "SELECT ?o { ?s <http://example.org/label> ?o FILTER(lang(?o) != '') }"
+    assert sorted(s["o"].language for s in remote.query(query)) == ["en-gb", "es"]
+    assert sorted(s["o"].language for s in embedded.query(query)) == ["en-gb", "es"]
 
 
 def test_blank_nodes_are_the_same_node_in_select_and_construct(remote: RemoteStore) -> None:
@@ -240,9 +242,15 @@ def test_unreachable_endpoint_is_a_store_error() -> None:
         RemoteStore.open(f"http://127.0.0.1:{free_port()}/sparql", "http://x.test/", timeout=2)
 
 
-def test_slow_endpoint_times_out(virtuoso: str) -> None:
-    with RemoteStore(virtuoso, "http://remote.test/", timeout=0.001) as store, pytest.raises(StoreError, match="within"):
-        store.query("SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }")
+def test_silent_endpoint_times_out() -> None:
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen()
+        url = f"http://127.0.0.1:{listener.getsockname()[1]}/sparql"
+        started = time.monotonic()
+        with pytest.raises(StoreError, match="did not answer within 1 s"):
+            RemoteStore.open(url, "http://x.test/", timeout=1)
+        assert time.monotonic() - started < 10
 
 
 def test_serve_with_unreachable_endpoint_is_one_line(tmp_path: Path) -> None:

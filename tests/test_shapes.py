@@ -272,6 +272,8 @@ RULES = [
          AGENDA, "ProvisionalAgenda-agendaOf", "exactly one untoc:Session", "MinCount"),
     Rule("agenda-of-not-session", replace(AGENDA, "untoc:agendaOf", CONF),
          AGENDA, "ProvisionalAgenda-agendaOf", "exactly one untoc:Session", "Class"),
+    Rule("agenda-item-not-item", insert(f"{AGENDA} untoc:hasItem {S12}"),
+         AGENDA, "ProvisionalAgenda-hasItem", "agenda items only", "Class"),
     Rule("item-without-agenda", drop(ITEM, "untoc:itemOf"),
          ITEM, "AgendaItem-itemOf", "exactly one untoc:ProvisionalAgenda", "MinCount"),
     Rule("item-of-not-agenda", replace(ITEM, "untoc:itemOf", DOCNOTE),
@@ -395,6 +397,13 @@ def hierarchy() -> Graph:
 
 
 @pytest.fixture(scope="module")
+def ontology() -> Graph:
+    if not PROJECT.ontology_files():
+        pytest.skip("ontology/untoc.ttl is not written yet")
+    return read_graph(PROJECT.ontology_files())
+
+
+@pytest.fixture(scope="module")
 def valid() -> Graph:
     return read_graph([VALID])
 
@@ -417,10 +426,8 @@ def test_valid_fixture_conforms(valid: Graph, shapes: Graph, hierarchy: Graph) -
     assert found == ()
 
 
-def test_valid_fixture_conforms_with_the_ontology(valid: Graph, shapes: Graph) -> None:
-    if not PROJECT.ontology_files():
-        pytest.skip("ontology/untoc.ttl is not written yet")
-    conforms, found, _ = validate_graph(valid, shapes, read_graph(PROJECT.ontology_files()))
+def test_valid_fixture_conforms_with_the_ontology(valid: Graph, shapes: Graph, ontology: Graph) -> None:
+    conforms, found, _ = validate_graph(valid, shapes, ontology)
     assert conforms, "\n".join(f"{v.focus} {v.message}" for v in found)
 
 
@@ -451,14 +458,12 @@ LINK_RULES = [rule for rule in RULES if rule.component == "Class"]
 
 
 @pytest.mark.parametrize("rule", LINK_RULES, ids=[rule.id for rule in LINK_RULES])
-def test_wrong_link_fails_with_the_ontology(rule: Rule, valid: Graph, shapes: Graph) -> None:
+def test_wrong_link_fails_with_the_ontology(rule: Rule, valid: Graph, shapes: Graph, ontology: Graph) -> None:
     """With the ontology's ranges, RDFS inference gives the wrongly linked node the expected class, so
     sh:class is satisfied: the disjointness of the model's classes must catch the link instead."""
-    if not PROJECT.ontology_files():
-        pytest.skip("ontology/untoc.ttl is not written yet")
     broken = copy(valid)
     broken.update(UPDATE_PREFIXES + rule.update)
-    conforms, found, _ = validate_graph(broken, shapes, read_graph(PROJECT.ontology_files()))
+    conforms, found, _ = validate_graph(broken, shapes, ontology)
     assert not conforms
     assert all(v.message == str(shapes.value(v.source_shape, SH.message)) for v in found)
 
@@ -520,10 +525,7 @@ def test_shapes_use_only_terms_of_the_model(shapes: Graph) -> None:
     assert unknown == []
 
 
-def test_shapes_use_only_terms_of_the_ontology(shapes: Graph) -> None:
-    if not PROJECT.ontology_files():
-        pytest.skip("ontology/untoc.ttl is not written yet")
-    ontology = read_graph(PROJECT.ontology_files())
+def test_shapes_use_only_terms_of_the_ontology(shapes: Graph, ontology: Graph) -> None:
     used = {t for triple in shapes for t in triple if isinstance(t, URIRef) and str(t).startswith(UNTOC)}
     assert sorted(str(t) for t in used if (t, RDF.type, None) not in ontology) == []
 

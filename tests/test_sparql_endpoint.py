@@ -190,6 +190,12 @@ def test_updates_are_refused_and_change_nothing(endpoint: str, request_kwargs: d
     assert objects(httpx.get(endpoint, params={"query": SELECT_ALL})) == {"in g1", "in g2"}
 
 
+@pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
+def test_dataset_parameters_must_be_iris(endpoint: str, parameter: str) -> None:
+    response = httpx.get(endpoint, params={"query": "ASK {}", parameter: "not an IRI"})
+    assert response.status_code == 400 and "absolute IRIs" in response.text
+
+
 def test_post_without_a_query_is_refused(endpoint: str) -> None:
     response = httpx.post(endpoint, data={"default-graph-uri": G1})
     assert response.status_code == 400 and "no query" in response.text

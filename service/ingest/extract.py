@@ -178,7 +178,7 @@ class _Meeting:
     iri: URIRef
     series: str
     group: URIRef
-    ordinal: int | None
+    ordinal: int
     name_span: Evidence
     day: DateSpan
     status: tuple[URIRef, Evidence] | None
@@ -201,6 +201,7 @@ class _Reader:
         self.session: int | None = None
         self.subsidiary: list[Evidence] = []
         self.roles: dict[str, Role] = {}
+        self.consumed: set[str] = set()
 
     # -- helpers ------------------------------------------------------------------------------------
 
@@ -275,7 +276,7 @@ class _Reader:
                 self.section_heading(passage)
             elif role.name.isdigit():
                 self.paragraph(passage)
-            elif not (role.name == "footnote" or role.name.startswith("agenda-item-")):  # those: read by agenda
+            elif role.name not in self.consumed:  # footnote and item titles are read with the agenda line
                 self.out.not_understood.append((role.name, role.text))
         self.finish()
 
@@ -343,9 +344,11 @@ class _Reader:
         footnote = self.facts.passages.get("footnote")
         symbol = SYMBOL.search(footnote.text) if footnote and passage.text.endswith("*") else None
         if symbol is None or self.session is None:
-            self.out.notes.append(f"{passage.name}: agenda items without an agenda symbol (footnote) or a session; "
-                                  "items not recorded")
+            reason = "no footnote gives the agenda's symbol" if symbol is None else \
+                "it is the agenda of a meeting, not of a session (agendaOf takes a session)"
+            self.out.notes.append(f"{passage.name}: agenda items not recorded: {reason}")
             return
+        self.consumed.add(footnote.name)
         agenda_span, note_span = self.ev(passage, *match.span()), self.ev(footnote, *symbol.span())
         agenda = names.document(symbol.group())
         self.entity(agenda, UNTOC.ProvisionalAgenda, names.agenda_labels(self.session, symbol.group()),
@@ -368,6 +371,7 @@ class _Reader:
         if pair is None:
             self.out.notes.append(f"agenda item {number}: no title in both languages; the item is not recorded")
             return
+        self.consumed.add(title_passage.name)
         self.entity(item, UNTOC.AgendaItem, names.agenda_item_labels(number, pair), agenda_span, title_span)
         self.title(item, title_passage.text, title_span)
         self.add(item, UNTOC.itemNumber, Literal(number, datatype=XSD.positiveInteger), number_span)
@@ -398,16 +402,29 @@ class _Reader:
         places = lexicon.find_places(passage.text, self.p.lang)
         if places:
             self.section.place = (places[0].key, self.ev(passage, *places[0].span))
-        ordinal = next(iter(ordinals_before(passage.text, self.p.meeting_noun)), None)
-        for day in self.section.dates[:1]:
-            meeting = names.meeting(mention.key, ordinal.value) if ordinal else \
-                self.known_meetings.get((mention.key, day.start))
-            if meeting is None:
-                self.out.notes.append(f"{passage.name}: a meeting of {mention.key} on {day.start} with no ordinal "
-                                      "printed and none known with that date: not recorded")
-                continue
-            self.meeting(_Meeting(meeting, mention.key, node, ordinal.value if ordinal else None,
-                                  self.ev(passage, *mention.span), day, None, None), passage)
+        if self.section.dates:
+            self._header_meeting(passage, self.ev(passage, *mention.span), passage.text)
+        for part in re.split(r",\s*", passage.text):
+            if self.p.agenda.match(part):
+                self.out.notes.append(f"{passage.name}: {part!r} names the agenda of a meeting, which the model cannot "
+                                      "state (agendaOf takes a session): not recorded")
+
+    def _header_meeting(self, passage: Passage, name_span: Evidence, ordinal_text: str) -> URIRef | None:
+        """The meeting a first page is about: by its printed ordinal, else by series and start date in data/."""
+        series, day = self.section.series, self.section.dates[0]
+        ordinal = next(iter(ordinals_before(ordinal_text, self.p.meeting_noun)), None)
+        if ordinal is not None:
+            meeting, number, name_span = names.meeting(series, ordinal.value), ordinal.value, self.ev(passage, *ordinal.span)
+        elif (meeting := self.known_meetings.get((series, day.start))) is not None:
+            number = int(str(meeting).rsplit("/", 1)[1])
+            self.out.notes.append(f"{passage.name}: {meeting} recognised by its group and start date ({day.start}) "
+                                  f"in data/; its ordinal {number} is not printed here")
+        else:
+            self.out.notes.append(f"{passage.name}: a meeting of {series} on {day.start} with no ordinal printed and "
+                                  "none known with that date: not recorded")
+            return None
+        self.meeting(_Meeting(meeting, series, names.group(series), number, name_span, day, None, None), passage)
+        return meeting
 
     def section_heading(self, passage: Passage) -> None:
         text = passage.text
@@ -427,17 +444,10 @@ class _Reader:
 
     def _own_report(self, passage: Passage, title: Evidence) -> None:
         """A report's first page: "Report on the [sixth] meeting of the … held in Vienna on …"."""
-        series, text = self.section.series, passage.text
-        ordinal = next(iter(ordinals_before(text[:title.end], self.p.meeting_noun)), None)
-        day = next(iter(self.section.dates), None)
-        meeting = names.meeting(series, ordinal.value) if ordinal else \
-            self.known_meetings.get((series, day.start)) if day else None
-        if meeting is None or day is None:
-            self.out.notes.append(f"{passage.name}: the meeting this report covers has no ordinal or dates known")
+        meeting = self._header_meeting(passage, title, passage.text[:title.end]) if self.section.dates else None
+        if meeting is None:
+            self.out.notes.append(f"{passage.name}: the meeting this report covers cannot be told; report not linked")
             return
-        name_span = self.ev(passage, *ordinal.span) if ordinal else title
-        self.meeting(_Meeting(meeting, series, names.group(series), ordinal.value if ordinal else None, name_span,
-                              day, None, None), passage)
         self.report(self.facts.passages["symbol"].text, meeting, title, None, None)
 
     # -- paragraphs ---------------------------------------------------------------------------------
@@ -447,14 +457,18 @@ class _Reader:
         for sentence in _SENTENCE_END.split(passage.text):
             start = passage.text.index(sentence, offset)
             offset = start + len(sentence)
-            mandates = [self.cite(passage, start, m) for m in self.p.mandate.finditer(sentence)]
+            cited = list(self.p.mandate.finditer(sentence))
+            mandates = [names.mandate(self.p.mandate_kinds[m.group("kind").lower()], m.group("number")) for m in cited]
             understood = [reader(passage, start, sentence, mandates)
                           for reader in (self.establishment, self.standing, self.encouragement, self.reaffirmation,
                                          self.meetings, self.reports)]
             if not any(understood):
                 self.out.not_understood.append((passage.name, sentence))
+                continue  # "no fact taken": not even the mandates it cites
+            for match in cited:
+                self.cite(passage, start, match)
 
-    def cite(self, passage: Passage, start: int, match: re.Match[str]) -> URIRef:
+    def cite(self, passage: Passage, start: int, match: re.Match[str]) -> None:
         """A mandate mention: type, number and label here; its session and title where first cited."""
         kind = self.p.mandate_kinds[match.group("kind").lower()]
         number = match.group("number")
@@ -471,13 +485,12 @@ class _Reader:
             base = start + match.end()
             self.title(node, title.group("title"), self.ev(passage, base + title.start("title"), base + title.end("title")))
         self.last_mandate = node
-        return node
 
     def establishment(self, passage: Passage, start: int, sentence: str, mandates: list[URIRef]) -> bool:
         clause = self.p.group_clause.search(sentence)
         if not (mandates and self.p.establish.search(sentence) and clause):
             return False
-        series = self._established_series(sentence)
+        series = self._established_series(passage, sentence)
         if series is None:
             self.out.notes.append(f"{passage.name}: a group is established but which one cannot be told")
             return False
@@ -494,14 +507,16 @@ class _Reader:
         self._purpose(group, passage, start, sentence)
         return True
 
-    def _established_series(self, sentence: str) -> str | None:
-        """The group a sentence establishes: the section's group, checked against a topic it names."""
+    def _established_series(self, passage: Passage, sentence: str) -> str | None:
+        """The group a sentence establishes: the section's group, checked against the topics it names;
+        without a section, the one group whose topic it names."""
+        named = [b.series for b in lexicon.BODIES if lexicon.fold(b.topics[self.p.lang]) in lexicon.fold(sentence)]
         if self.section.series:
+            if named and self.section.series not in named:
+                self.out.notes.append(f"{passage.name}: the section is about {self.section.series} but the sentence "
+                                      f"names the topic of {', '.join(named)}")
             return self.section.series
-        for body in lexicon.BODIES:
-            if lexicon.fold(body.topics[self.p.lang]) in lexicon.fold(sentence):
-                return body.series
-        return None
+        return named[0] if len(named) == 1 else None
 
     def _topic(self, group: URIRef, series: str, passage: Passage, start: int, sentence: str) -> None:
         topics = lexicon.body(series).topics
@@ -590,7 +605,7 @@ class _Reader:
         if not (ordinals and bodies and days):
             return False
         series = bodies[0].key
-        group = self.group(series, self.ev(passage, start + bodies[0].span[0], start + bodies[0].span[1]))
+        group = names.group(series)
         self.last_meetings = []
         for index, ordinal in enumerate(ordinals):
             limit = ordinals[index + 1].span[0] if index + 1 < len(ordinals) else len(sentence)
@@ -607,18 +622,19 @@ class _Reader:
                                self._status(passage, start, sentence[:day.span[0]]), place)
             self.meeting(mention, passage)
             self.last_meetings.append(mention.iri)
+        if self.last_meetings:
+            self.group(series, self.ev(passage, start + bodies[0].span[0], start + bodies[0].span[1]))
         return bool(self.last_meetings)
 
     def meeting(self, mention: _Meeting, passage: Passage) -> None:
         """A meeting's facts; dates and place also from the section heading that lists the same dates."""
         node, day = mention.iri, mention.day
-        if mention.ordinal is not None:
-            body = lexicon.body(mention.series)
-            labels = names.meeting_labels(mention.ordinal, (body.names["es"][0], body.names["en"][0]))
-            self.entity(node, UNTOC.Meeting, labels, mention.name_span)
-            self.add(node, UNTOC.ordinal, Literal(mention.ordinal, datatype=XSD.positiveInteger), mention.name_span)
-            self.add(node, UNTOC.meetingOf, mention.group, mention.name_span)
-            self.add(mention.group, UNTOC.holds, node, mention.name_span)
+        body = lexicon.body(mention.series)
+        labels = names.meeting_labels(mention.ordinal, (body.names["es"][0], body.names["en"][0]))
+        self.entity(node, UNTOC.Meeting, labels, mention.name_span)
+        self.add(node, UNTOC.ordinal, Literal(mention.ordinal, datatype=XSD.positiveInteger), mention.name_span)
+        self.add(node, UNTOC.meetingOf, mention.group, mention.name_span)
+        self.add(mention.group, UNTOC.holds, node, mention.name_span)
         day_spans = [self.ev(passage, *day.span)]
         in_section = self.section.series == mention.series
         heading_day = next((d for d in self.section.dates if (d.start, d.end) == (day.start, day.end)), None)

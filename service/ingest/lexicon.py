@@ -85,9 +85,14 @@ class Mention:
 
 
 def fold(text: str) -> str:
-    """Lower case without accents, one space between words: names compare the way readers do."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    """Lower case without accents, character for character: names compare the way readers do, and a
+    match in the folded text has the same offsets in the printed one."""
+    return "".join(_fold_char(char) for char in text)
+
+
+def _fold_char(char: str) -> str:
+    base = "".join(c for c in unicodedata.normalize("NFD", char.lower()) if not unicodedata.combining(c))
+    return base if len(base) == 1 else char
 
 
 def _find(text: str, names: dict[str, tuple[str, ...]]) -> list[Mention]:

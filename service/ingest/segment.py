@@ -36,24 +36,21 @@ def segment(source: str) -> list[Block]:
 
 
 def _raw_blocks(source: str) -> list[tuple[str, int]]:
-    """Runs of lines split at blank lines, headings and lines that open a numbered paragraph."""
+    """Runs of lines with their start offset: split at blank lines and rules, a heading alone, and a
+    numbered paragraph or a footnote opening a new run even without a blank line before it."""
     blocks: list[tuple[str, int]] = []
-    current_start, current = 0, ""
-    position = 0
+    current, current_start, position = "", 0, 0
     for line in source.splitlines(keepends=True):
         stripped = line.strip()
-        opens = bool(_NUMBERED.match(stripped) or _HEADING.match(stripped) or _FOOTNOTE.match(stripped))
-        if not stripped or opens or _RULE.match(stripped):
-            if current:
-                blocks.append((current, current_start))
-            current, current_start = ("", position + len(line)) if not stripped or _RULE.match(stripped) else (line, position)
-            if opens and (_HEADING.match(stripped)):
-                blocks.append((line, position))
-                current, current_start = "", position + len(line)
-        else:
-            if not current:
-                current_start = position
-            current += line
+        starts_block = not stripped or _RULE.match(stripped) or _HEADING.match(stripped) \
+            or _NUMBERED.match(stripped) or _FOOTNOTE.match(stripped)
+        if starts_block and current:
+            blocks.append((current, current_start))
+            current = ""
+        if _HEADING.match(stripped):
+            blocks.append((line, position))
+        elif stripped and not _RULE.match(stripped):
+            current, current_start = (current + line, current_start) if current else (line, position)
         position += len(line)
     if current:
         blocks.append((current, current_start))

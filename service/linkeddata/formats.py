@@ -77,6 +77,8 @@ def serialize(graph: Graph, fmt: Format, context: dict[str, Any], context_url: s
     if fmt == JSONLD:
         document = json.loads(graph.serialize(format="json-ld", context=context, auto_compact=True))
         document["@context"] = context_url
+        if isinstance(document.get("@graph"), list):
+            document["@graph"].sort(key=lambda node: str(node.get("@id", "")))
         return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode()
     return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
 

@@ -18,7 +18,7 @@ from fastapi.responses import FileResponse
 
 from ..namespaces import ONTOLOGY_PATH, SHAPES_PATH
 from ..negotiation import negotiate
-from . import caching, catalog, pages, void
+from . import caching, catalog, pages, vocabulary, void
 from .describe import describe, describe_graph, first_existing
 from .dumps import DUMP_FORMATS, dumps_dir, ensure_dumps
 from .formats import CONTEXT_PATH, serialize
@@ -141,7 +141,7 @@ def _vocabulary(request: Request, name: str, extension: str | None) -> Response:
         graph = the_site.cache[name] = describe_graph(the_site.store, the_site.base, the_site.base + name)
     if (extension and fixed is None) or len(graph) == 0:
         return _not_found(request, the_site.base + name + (f".{extension}" if extension else ""), name)
-    page = pages.ontology_page if name == ONTOLOGY_PATH else pages.shapes_page
+    page = vocabulary.ontology_page if name == ONTOLOGY_PATH else vocabulary.shapes_page
 
     def render(fmt, lang: str) -> bytes:
         if fmt == HTML:

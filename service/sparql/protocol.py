@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import parse_qsl
 
+import pyoxigraph as ox
 from starlette.requests import Request
 
 from ..store import Dataset
@@ -106,4 +107,9 @@ def _operation(parameters: list[tuple[str, str]], direct_query: str | None) -> O
     if formats and not set.intersection(*(named_by(f) or {f} for f in formats)):
         raise ProtocolError(400, f"the format parameters name different formats ({', '.join(formats)}); send one")
     dataset = Dataset(tuple(values.get("default-graph-uri", [])), tuple(values.get("named-graph-uri", [])))
+    for iri in (*dataset.default_graphs, *dataset.named_graphs):
+        try:
+            ox.NamedNode(iri)
+        except ValueError:
+            raise ProtocolError(400, f"default-graph-uri and named-graph-uri take absolute IRIs, not {iri!r}") from None
     return Operation(queries[0] if queries else None, dataset, formats[0] if formats else None)

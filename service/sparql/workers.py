@@ -108,11 +108,6 @@ class Worker:
         kind, length = _FRAME.unpack(await self.process.stdout.readexactly(_FRAME.size))
         return kind, await self.process.stdout.readexactly(length)
 
-    async def kill(self) -> None:
-        if self.alive:
-            self.process.kill()
-        await self.process.wait()
-
     async def stop(self) -> None:
         """Ask politely (close stdin), then kill: used when the server shuts down."""
         if self.process.stdin is not None:
@@ -120,7 +115,8 @@ class Worker:
         try:
             await asyncio.wait_for(self.process.wait(), 5)
         except TimeoutError:
-            await self.kill()
+            self.process.kill()
+            await self.process.wait()
 
 
 @dataclass
@@ -139,12 +135,14 @@ class WorkerPool:
         self.settings = settings
         self.idle: asyncio.Queue[Worker] = asyncio.Queue()
         self.workers: set[Worker] = set()
+        self.replacing: set[asyncio.Task[None]] = set()
 
     async def start(self) -> None:
         for _ in range(max(1, self.settings.query_workers)):
             await self._add()
 
     async def close(self) -> None:
+        await asyncio.gather(*self.replacing, return_exceptions=True)
         await asyncio.gather(*(worker.stop() for worker in list(self.workers)))
         self.workers.clear()
 
@@ -153,9 +151,21 @@ class WorkerPool:
         self.workers.add(worker)
         self.idle.put_nowait(worker)
 
-    async def _retire(self, worker: Worker) -> None:
+    def _retire(self, worker: Worker) -> None:
+        """Kill ``worker`` now and start its replacement in a task of its own.
+
+        Synchronous on purpose: it is called while a request is being cancelled (client gone),
+        when any ``await`` could be interrupted and leave the pool one worker short.
+        """
         self.workers.discard(worker)
-        await worker.kill()
+        if worker.alive:
+            worker.process.kill()
+        task = asyncio.get_running_loop().create_task(self._replace(worker))
+        self.replacing.add(task)
+        task.add_done_callback(self.replacing.discard)
+
+    async def _replace(self, worker: Worker) -> None:
+        await worker.process.wait()
         await self._add()
 
     async def answer(self, job: Job) -> Answer:
@@ -165,14 +175,7 @@ class WorkerPool:
         that still runs at the deadline is killed and replaced.
         """
         deadline = time.monotonic() + self.settings.query_timeout
-        try:
-            worker = await asyncio.wait_for(self.idle.get(), self.settings.query_timeout)
-        except TimeoutError:
-            raise QueryFailed(503, f"every query worker stayed busy for {self.settings.query_timeout:g} s; "
-                                   "try again later") from None
-        if not worker.alive:
-            await self._retire(worker)
-            worker = await self.idle.get()
+        worker = await self._acquire(deadline)
         try:
             await worker.send(job)
             kind, payload = await self._next(worker, deadline)
@@ -184,27 +187,42 @@ class WorkerPool:
             kind, first = await self._next(worker, deadline)
         except QueryFailed:
             raise
+        except ConnectionError:
+            self._retire(worker)
+            raise QueryFailed(500, "the query worker died before answering; it has been replaced") from None
         except BaseException:
-            await self._retire(worker)
+            self._retire(worker)
             raise
         if kind == END:
             self.idle.put_nowait(worker)
             return Answer(result_format, b"", _nothing())
         if kind != DATA:
-            await self._retire(worker)
+            self._retire(worker)
             raise QueryFailed(500, _failure_message(kind, first))
         return Answer(result_format, first, self._stream(worker, deadline))
+
+    async def _acquire(self, deadline: float) -> Worker:
+        """A live idle worker; a dead one met on the way is replaced. 503 when none frees up in time."""
+        while True:
+            try:
+                worker = await asyncio.wait_for(self.idle.get(), max(0.0, deadline - time.monotonic()))
+            except TimeoutError:
+                raise QueryFailed(503, f"every query worker stayed busy for {self.settings.query_timeout:g} s; "
+                                       "try again later") from None
+            if worker.alive:
+                return worker
+            self._retire(worker)
 
     async def _next(self, worker: Worker, deadline: float) -> tuple[bytes, bytes]:
         """The worker's next frame; QueryFailed (worker killed) at the deadline or when it dies."""
         try:
             return await asyncio.wait_for(worker.frame(), max(0.0, deadline - time.monotonic()))
         except TimeoutError:
-            await self._retire(worker)
+            self._retire(worker)
             raise QueryFailed(504, f"the query hit the time limit of {self.settings.query_timeout:g} s "
                                    "and was stopped") from None
         except (asyncio.IncompleteReadError, ConnectionError):
-            await self._retire(worker)
+            self._retire(worker)
             raise QueryFailed(500, "the query worker died while answering") from None
 
     async def _stream(self, worker: Worker, deadline: float) -> AsyncIterator[bytes]:
@@ -223,7 +241,7 @@ class WorkerPool:
             if finished:
                 self.idle.put_nowait(worker)
             elif worker in self.workers:
-                await self._retire(worker)
+                self._retire(worker)
 
 
 def _failure_message(kind: bytes, payload: bytes) -> str:

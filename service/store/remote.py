@@ -117,7 +117,8 @@ class RemoteStore(Store):
         self.virtuoso = False
         self.remote_manifest = RemoteManifest((), "", "")
         self._foreign: tuple[tuple[str, ...], float] = ((), 0.0)
-        self._sizes: dict[str, int] | None = None
+        self._sizes: dict[str, int] = {}
+        self._unknown: set[str] = set()
 
     @classmethod
     def open(cls, endpoint: str, base_iri: str, timeout: float = 30.0) -> "RemoteStore":
@@ -126,7 +127,10 @@ class RemoteStore(Store):
         try:
             response = store._post({"query": "ASK {}"}, JSON_RESULTS)
             store.virtuoso = "virtuoso" in response.headers.get("server", "").lower()
-            store.remote_manifest = store._read_manifest()
+            every = store._count_graphs()
+            store.remote_manifest = store._read_manifest(every)
+            store._sizes = {g: n for g, n in every.items() if g in set(store.remote_manifest.graphs)}
+            store._unknown = set(every) - set(store.remote_manifest.graphs)
         except BaseException:
             store.close()
             raise
@@ -172,12 +176,15 @@ class RemoteStore(Store):
         )
 
     def _foreign_graphs(self) -> tuple[str, ...]:
-        """Graphs on the server that are not ours, re-listed every few seconds (others may load meanwhile)."""
+        """Graphs on the server that are not ours: those there when we opened, and those that other
+        deployments' manifests list, re-read every few seconds (they may load while we serve)."""
         graphs, listed_at = self._foreign
         if time.monotonic() - listed_at > FOREIGN_GRAPHS_TTL:
             ours = set(self.remote_manifest.graphs)
-            every = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
-            graphs = tuple(sorted({row["g"].value for row in every} - ours))
+            own_manifest = manifest_graph(self.base_iri)
+            listed = self._select(f"SELECT ?m ?g WHERE {{ GRAPH ?m {{ ?m <{VOID_SUBSET}> ?g }} }}")
+            others = {v.value for row in listed if row["m"].value != own_manifest for v in (row["m"], row["g"])}
+            graphs = tuple(sorted((self._unknown | others) - ours))
             self._foreign = (graphs, time.monotonic())
         return graphs
 
@@ -244,30 +251,26 @@ class RemoteStore(Store):
 
     # --- what the store holds --------------------------------------------------------------------
 
-    def _read_manifest(self) -> RemoteManifest:
+    def _count_graphs(self) -> dict[str, int]:
+        """Every graph on the server with its size: one scan, when the store is opened."""
+        rows = self._select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
+        return {r["g"].value: int(r["n"].value) for r in rows}
+
+    def _read_manifest(self, every: dict[str, int]) -> RemoteManifest:
         """The served graphs from the manifest graph; without one, every non-system graph is served."""
         graph = manifest_graph(self.base_iri)
-        rows = self._select(
-            f"SELECT ?p ?o WHERE {{ GRAPH <{graph}> {{ <{graph}> ?p ?o }} }}"
-        )
+        rows = self._select(f"SELECT ?p ?o WHERE {{ GRAPH <{graph}> {{ <{graph}> ?p ?o }} }}")
         if rows:
             listed = tuple(sorted(r["o"].value for r in rows if r["p"].value == VOID_SUBSET))
             built_at = next((r["o"].value for r in rows if r["p"].value == DCT_MODIFIED), "")
             key = next((r["o"].value for r in rows if r["p"].value == DCT_IDENTIFIER), "")
             return RemoteManifest(listed, built_at, key)
-        every = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
         system = set(VIRTUOSO_SYSTEM_GRAPHS) if self.virtuoso else set()
-        listed = tuple(sorted(
-            g for g in (r["g"].value for r in every) if g not in system and not g.startswith(MANIFEST_PREFIX)
-        ))
+        listed = tuple(sorted(g for g in every if g not in system and not g.startswith(MANIFEST_PREFIX)))
         return RemoteManifest(listed, datetime.now(UTC).isoformat(timespec="seconds"), "")
 
     def graph_sizes(self) -> dict[str, int]:
-        """Triples per served graph, counted by the server once and then kept for this process."""
-        if self._sizes is None:
-            rows = self._select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g")
-            served = set(self.remote_manifest.graphs)
-            self._sizes = {r["g"].value: int(r["n"].value) for r in rows if r["g"].value in served}
+        """Triples per served graph, counted by the server when the store was opened (one scan)."""
         return dict(self._sizes)
 
     def quads(self) -> Iterator[ox.Quad]:
@@ -351,7 +354,7 @@ def load_graphs(
     def flush() -> Iterator[tuple[str, int]]:
         if current is None or not buffer:
             return
-        data = ox.serialize(buffer, format=ox.RdfFormat.N_TRIPLES)
+        data = _canonical_ntriples(buffer)
         (graph_store.post if current in seen else graph_store.put)(current, data)
         seen.add(current)
         yield current, len(buffer)
@@ -406,6 +409,19 @@ def _as_query_triples(triples: Iterator[ox.Triple]) -> ox.QueryTriples:
     scratch = ox.Store()
     scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
     return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
+
+
+def _canonical_ntriples(triples: list[ox.Triple]) -> bytes:
+    """The triples as Oxigraph stores them, so both backends hold the same terms.
+
+    Oxigraph keeps values, not lexical forms: ``"12"^^xsd:positiveInteger`` becomes ``xsd:integer``,
+    ``"1.50"`` becomes ``"1.5"``. Going through an in-memory store gives the remote server those
+    very terms (and drops duplicates), so a query answers alike on both backends.
+    """
+    scratch = ox.Store()
+    scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+    return ox.serialize((q.triple for q in scratch.quads_for_pattern(None, None, None, None)),
+                        format=ox.RdfFormat.N_TRIPLES)
 
 
 def _virtuoso_ask(data: bytes) -> bytes:

@@ -31,6 +31,8 @@ from canary import tree_cpu_seconds, tree_rss_bytes  # noqa: E402
 
 CHEAP = "ASK { ?s ?p ?o }"
 PAGES = ("/doc/xss", "/", "/sparql", "/doc/n/7", "/search?q=node")
+THINK_SECONDS = (1.0, 3.0)
+"""A person's pause between two requests: 64 such clients offer about 32 requests a second."""
 DESIGNED_5XX = {503, 504}
 """503: saturation (limits) or no free worker (pool); 504: a query stopped at its time limit."""
 
@@ -61,6 +63,7 @@ class Report:
     requests: int
     statuses: dict[str, dict[str, int]]
     transport_errors: int
+    errors: dict[str, int]
     undesigned_5xx: int
     idle_p99_ms: float
     cheap_p50_ms: float
@@ -134,7 +137,7 @@ async def normal_client(base: str, index: int, deadline: float, samples: list[Sa
                 samples.append(Sample(kind, response.status_code, time.perf_counter() - started))
             except httpx.TransportError as error:
                 errors[f"{kind}: {type(error).__name__}"] += 1
-            await asyncio.sleep(rng.uniform(0.5, 1.5))
+            await asyncio.sleep(rng.uniform(*THINK_SECONDS))
 
 
 async def hostile_client(base: str, index: int, deadline: float, samples: list[Sample], errors: Counter) -> None:
@@ -188,7 +191,7 @@ def summarize(samples: list[Sample], errors: Counter, rss: list[float], idle: fl
     return Report(
         clients=clients, seconds=seconds, requests=len(samples),
         statuses={kind: dict(counter) for kind, counter in statuses.items()},
-        transport_errors=sum(errors.values()), undesigned_5xx=undesigned,
+        transport_errors=sum(errors.values()), errors=dict(errors), undesigned_5xx=undesigned,
         idle_p99_ms=idle * 1000, cheap_p50_ms=statistics.median(cheap) * 1000 if cheap else 0.0,
         cheap_p99_ms=percentile(cheap, 0.99) * 1000, page_p50_ms=statistics.median(pages) * 1000 if pages else 0.0,
         page_p99_ms=percentile(pages, 0.99) * 1000,
@@ -223,7 +226,7 @@ def run_with_server(clients: int, seconds: float, hostile: int, extra: list[str]
 
     with tempfile.TemporaryDirectory() as directory:
         canary = Canary(Path(directory))
-        server = start_hostile(Path(directory), Path(directory), canary, "--query-timeout", "2", *extra)
+        server = start_hostile(Path(directory), Path(directory), canary, "--query-timeout", "2", "--query-workers", "8", *extra)
         try:
             report = asyncio.run(run(server.url, server.process.pid, clients, seconds, hostile))
             canary.assert_untouched()

@@ -1,0 +1,408 @@
+"""One command for every figure of docs/benchmarks.md: ``python -m bench.run --triples 1000000``.
+
+Everything is measured in the same run, on the same synthetic corpus (service/synth.py), against
+real server processes on loopback: our /sparql (embedded and on Virtuoso), a bare pyoxigraph store
+behind a minimal FastAPI route (the floor), rdflib-endpoint, and Virtuoso queried directly. Each
+query is sent once to every target as a warm-up, then in interleaved rounds (every target per
+round, in rotating order), and the median is kept. Targets are ratios, so the machine's speed and
+the other load on it cancel out as far as they can.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import math
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from service.html import STATIC_DIR
+from service.synth import write_corpus
+
+ROOT = Path(__file__).resolve().parents[1]
+PY = sys.executable
+UNTOC_KG = str(Path(PY).with_name("untoc-kg"))
+TRIPLES_PER_DOCUMENT = 205
+STARTUP_SECONDS = 900
+NO_LIMITS = ["--client-rate", "1000000", "--client-burst", "1000000", "--max-concurrent", "1000",
+             "--max-result-bytes", "200000000", "--query-timeout", "300"]
+JSON = "application/sparql-results+json"
+
+
+def queries(base: str) -> dict[str, str]:
+    """The query mix; IRIs under the corpus's base, ``BASE`` given so relative IRIs mean the same everywhere."""
+    untoc = f"PREFIX untoc: <{base}ontology#>\n"
+    report = f"<{base}id/document/CTOC/COP/WG.1/2001/4>"
+    per_year = (ROOT / "queries" / "meetings-per-group-per-year.rq").read_text()
+    return {
+        "one-resource lookup": f"SELECT ?p ?o WHERE {{ {report} ?p ?o }}",
+        "2-hop join, LIMIT 100": untoc + "SELECT ?report ?group WHERE { ?report untoc:reportOf ?m . "
+                                         "?m untoc:meetingOf ?group } LIMIT 100",
+        "GROUP BY count, top 10": untoc + "SELECT ?s (COUNT(?p) AS ?n) WHERE { ?p untoc:passageOf ?d . "
+                                          "?d untoc:submittedTo ?s } GROUP BY ?s ORDER BY DESC(?n) LIMIT 10",
+        "FILTER scan": untoc + "SELECT (COUNT(*) AS ?n) WHERE { ?p untoc:text ?t "
+                               "FILTER(CONTAINS(STR(?t), \"protección de las víctimas\")) }",
+        "10,000 rows (JSON)": untoc + "SELECT ?p ?t WHERE { ?p untoc:text ?t } LIMIT 10000",
+        "queries/meetings-per-group-per-year.rq": f"BASE <{base}>\n" + per_year,
+    }
+
+
+# --- processes and memory ----------------------------------------------------------------------------
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of a process and all its descendants, in bytes."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            children.setdefault(ppid, []).append(int(entry.name))
+    total, todo = 0, [pid]
+    while todo:
+        current = todo.pop()
+        todo.extend(children.get(current, []))
+        try:
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+        except OSError:
+            pass
+    return total
+
+
+def run_measured(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int, str]:
+    """Run ``cmd`` to completion: wall seconds, peak resident memory of its process tree, stdout."""
+    started = time.perf_counter()
+    process = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=ROOT, text=True)
+    peak = 0
+    while process.poll() is None:
+        peak = max(peak, tree_rss(process.pid))
+        time.sleep(0.2)
+    out, err = process.communicate()
+    if process.returncode:
+        raise RuntimeError(f"{' '.join(cmd)} failed ({process.returncode}): {err[-2000:]}")
+    return time.perf_counter() - started, peak, out
+
+
+@dataclass
+class Server:
+    name: str
+    sparql: str
+    process: subprocess.Popen | None = None
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def start(name: str, cmd: list[str], sparql: str, log: Path, env: dict[str, str] | None = None) -> Server:
+    """Start a server and wait until ``ASK {}`` answers 200."""
+    process = subprocess.Popen(cmd, stdout=log.open("wb"), stderr=subprocess.STDOUT, cwd=ROOT, env=env)
+    server = Server(name, sparql, process)
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{name} exited: {log.read_text()[-2000:]}")
+        try:
+            if httpx.get(sparql, params={"query": "ASK {}"}, headers={"Accept": JSON}, timeout=5).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    server.stop()
+    raise RuntimeError(f"{name} did not start within {STARTUP_SECONDS} s")
+
+
+# --- timing --------------------------------------------------------------------------------------------
+
+def timed_get(client: httpx.Client, url: str, params: dict[str, str] | None, accept: str) -> float:
+    started = time.perf_counter()
+    response = client.get(url, params=params, headers={"Accept": accept})
+    response.read()
+    elapsed = time.perf_counter() - started
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}: {response.text[:300]}")
+    return elapsed
+
+
+def interleaved(servers: list[Server], mix: dict[str, str], rounds: int) -> dict[tuple[str, str], float]:
+    """Median seconds per (server, query): one warm-up, then ``rounds`` rounds in rotating order."""
+    times: dict[tuple[str, str], list[float]] = {(s.name, q): [] for s in servers for q in mix}
+    with httpx.Client(timeout=600) as client:
+        for number in range(rounds + 1):
+            for name, text in mix.items():
+                order = servers[number % len(servers):] + servers[:number % len(servers)]
+                for server in order:
+                    seconds = timed_get(client, server.sparql, {"query": text}, JSON)
+                    if number:
+                        times[(server.name, name)].append(seconds)
+            print(f"  round {number}/{rounds} done", file=sys.stderr, flush=True)
+    return {key: statistics.median(values) for key, values in times.items()}
+
+
+async def _client_loop(url: str, texts: list[str], until: float, counts: list[int]) -> None:
+    async with httpx.AsyncClient(timeout=120) as client:
+        index = 0
+        while time.perf_counter() < until:
+            try:
+                response = await client.get(url, params={"query": texts[index % len(texts)]}, headers={"Accept": JSON})
+                counts[0 if response.status_code == 200 else 1] += 1
+            except httpx.HTTPError:
+                counts[1] += 1
+            index += 1
+
+
+def throughput(url: str, texts: list[str], clients: int, seconds: float) -> tuple[float, int]:
+    """Requests per second completed by ``clients`` concurrent clients, and the number of errors."""
+    counts = [0, 0]
+
+    async def run() -> None:
+        until = time.perf_counter() + seconds
+        await asyncio.gather(*(_client_loop(url, texts, until, counts) for _ in range(clients)))
+
+    asyncio.run(run())
+    return counts[0] / seconds, counts[1]
+
+
+def geomean(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values))
+
+
+# --- the table -------------------------------------------------------------------------------------------
+
+@dataclass
+class Table:
+    rows: list[tuple[str, str, str, str]] = field(default_factory=list)
+
+    def add(self, what: str, measured: str, target: str, met: bool | None) -> None:
+        verdict = "n/a" if met is None else ("met" if met else "MISSED")
+        self.rows.append((what, measured, target, verdict))
+        print(f"| {what} | {measured} | {target} | {verdict} |", file=sys.stderr, flush=True)
+
+    def markdown(self) -> str:
+        lines = ["| figure | measured | target | |", "|---|---|---|---|"]
+        lines += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in self.rows]
+        return "\n".join(lines)
+
+
+def query_table(medians: dict[tuple[str, str], float], mix: dict[str, str], names: list[str]) -> str:
+    lines = ["| query | " + " | ".join(names) + " |", "|---|" + "---|" * len(names)]
+    for query in mix:
+        lines.append(f"| {query} | " + " | ".join(f"{medians[(n, query)] * 1000:,.1f} ms" for n in names) + " |")
+    return "\n".join(lines)
+
+
+def ratios(medians: dict[tuple[str, str], float], mix: dict[str, str], ours: str, peer: str) -> list[float]:
+    """Our time over the peer's, per query."""
+    return [medians[(ours, q)] / medians[(peer, q)] for q in mix]
+
+
+# --- the run ------------------------------------------------------------------------------------------------
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__)
+    parser.add_argument("--triples", type=int, default=1_000_000, help="corpus size (approximate)")
+    parser.add_argument("--rounds", type=int, default=5, help="interleaved rounds after the warm-up")
+    parser.add_argument("--seconds", type=float, default=8.0, help="duration of each throughput measurement")
+    parser.add_argument("--validate-documents", type=int, nargs="*", default=[10, 40],
+                        help="corpus sizes (documents) for the SHACL validation figures")
+    parser.add_argument("--no-rdflib", action="store_true", help="skip rdflib-endpoint")
+    parser.add_argument("--no-virtuoso", action="store_true", help="skip the Virtuoso backend")
+    parser.add_argument("--work", type=Path, help="working directory (default: a temporary one, removed)")
+    parser.add_argument("--out", type=Path, help="also write the tables (Markdown) to this file")
+    args = parser.parse_args(argv)
+
+    work = args.work or Path(tempfile.mkdtemp(prefix="untoc-bench-"))
+    work.mkdir(parents=True, exist_ok=True)
+    servers: list[Server] = []
+    virtuoso_dir: Path | None = None
+    static_file = STATIC_DIR / f"bench-{os.getpid()}.bin"
+    try:
+        report, virtuoso_dir = run(args, work, servers, static_file)
+    finally:
+        for server in servers:
+            server.stop()
+        static_file.unlink(missing_ok=True)
+        if virtuoso_dir is not None:
+            subprocess.run(["bash", str(ROOT / ".ci" / "virtuoso"), "stop", str(virtuoso_dir)], env=_virtuoso_env(),
+                           capture_output=True, timeout=120)
+        if args.work is None:
+            shutil.rmtree(work, ignore_errors=True)
+    print(report)
+    if args.out:
+        args.out.write_text(report + "\n")
+    return 0
+
+
+def _virtuoso_env() -> dict[str, str]:
+    return {**os.environ, "VIRTUOSO_HTTP_PORT": os.environ.get("BENCH_VIRTUOSO_HTTP_PORT", "8895"),
+            "VIRTUOSO_ISQL_PORT": os.environ.get("BENCH_VIRTUOSO_ISQL_PORT", "1115"),
+            "UNTOC_KG_ENDPOINT_AUTH": "dba:dba"}
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run(args: argparse.Namespace, work: Path, servers: list[Server],
+        static_file: Path) -> tuple[str, Path | None]:
+    log: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
+    table = Table()
+    port = _free_port()
+    base = f"http://127.0.0.1:{port}/"
+    corpus = work / "corpus.nq"
+    documents = max(1, args.triples // TRIPLES_PER_DOCUMENT)
+    started = time.perf_counter()
+    triples = write_corpus(corpus, documents, base, progress=log)
+    log(f"synth: {triples:,} quads in {time.perf_counter() - started:.1f} s")
+    env = {**os.environ, "UNTOC_KG_STATE": str(work / "state")}
+
+    # build: ours (untoc-kg build) against bare pyoxigraph bulk loading
+    bare_seconds, bare_rss, _ = run_measured([PY, "-c", (
+        "import pyoxigraph as ox, sys; s = ox.Store(sys.argv[1]); "
+        "s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS); s.flush(); s.optimize()"),
+        str(work / "bare-store"), str(corpus)])
+    ours_seconds, ours_rss, _ = run_measured([UNTOC_KG, "build", "--no-project-data", "--data", str(corpus),
+                                              "--store", str(work / "store"), "--base-iri", base], env)
+    table.add("build: triples/s, untoc-kg build vs bare pyoxigraph bulk_load",
+              f"{triples / ours_seconds:,.0f} vs {triples / bare_seconds:,.0f} = {bare_seconds / ours_seconds:.2f}×",
+              "≥ 0.8×", bare_seconds / ours_seconds >= 0.8)
+    table.add("build: peak memory, untoc-kg build (bare bulk_load)",
+              f"{ours_rss / 2**20:,.0f} MiB ({bare_rss / 2**20:,.0f} MiB)", "-", None)
+
+    # validation: per source document, so time and memory should grow linearly with documents
+    per_triple = []
+    for count in args.validate_documents:
+        small = work / f"validate-{count}.nq"
+        write_corpus(small, count)
+        seconds, rss, out = run_measured([PY, "-m", "bench.validate", str(small)])
+        graphs, checked, failing, inner = out.split()
+        per_triple.append(float(inner) / int(checked))
+        table.add(f"SHACL validation, {int(checked):,} triples ({graphs} graphs, {failing} failing)",
+                  f"{float(inner):,.1f} s, {int(checked) / float(inner):,.0f} triples/s, peak {rss / 2**20:,.0f} MiB",
+                  "linear", None)
+    if len(per_triple) > 1:
+        growth = per_triple[-1] / per_triple[0]
+        table.add("SHACL validation: time per triple, largest over smallest corpus", f"{growth:.2f}×",
+                  "≈ 1× (linear)", 0.67 <= growth <= 1.5)
+        table.add(f"SHACL validation, {triples:,} triples (extrapolated from the largest run)",
+                  f"{per_triple[-1] * triples / 3600:,.1f} h", "-", None)
+
+    # servers
+    servers.append(start("untoc-kg", [UNTOC_KG, "serve", "--store", str(work / "store"), "--base-iri", base,
+                                      "--port", str(port), "--workers", "2", *NO_LIMITS],
+                         base + "sparql", work / "ours.log", env))
+    floor_port = _free_port()
+    servers.append(start("floor", [PY, "-m", "bench.peers", "floor", str(work / "bare-store"), base, str(floor_port)],
+                         f"http://127.0.0.1:{floor_port}/sparql", work / "floor.log"))
+    if not args.no_rdflib:
+        rdflib_port = _free_port()
+        servers.append(start("rdflib-endpoint", [PY, "-m", "bench.peers", "rdflib", str(corpus), str(rdflib_port)],
+                             f"http://127.0.0.1:{rdflib_port}/sparql", work / "rdflib.log"))
+    virtuoso_dir: Path | None = None
+    if not args.no_virtuoso and shutil.which("virtuoso-t"):
+        virtuoso_dir, direct, loaded = _virtuoso(work, corpus, base, log)
+        servers.append(Server("Virtuoso direct", direct))
+        remote_port = _free_port()
+        servers.append(start("untoc-kg on Virtuoso", [UNTOC_KG, "serve", "--endpoint", direct, "--base-iri", base,
+                                                      "--port", str(remote_port), *NO_LIMITS],
+                             f"http://127.0.0.1:{remote_port}/sparql", work / "ours-virtuoso.log", env))
+        table.add("remote build: triples/s into Virtuoso (Graph Store Protocol)", f"{loaded:,.0f}", "-", None)
+
+    mix = queries(base)
+    medians = interleaved(servers, mix, args.rounds)
+    names = [s.name for s in servers]
+    ours = ratios(medians, mix, "untoc-kg", "floor")
+    table.add("/sparql vs floor (bare pyoxigraph + FastAPI), geometric mean of time ratios",
+              f"{geomean(ours):.2f}× (worst {max(ours):.2f}×)", "≤ 1.25×", geomean(ours) <= 1.25)
+    if "rdflib-endpoint" in names:
+        speed = [1 / r for r in ratios(medians, mix, "untoc-kg", "rdflib-endpoint")]
+        table.add("/sparql vs rdflib-endpoint, geometric mean speed-up",
+                  f"{geomean(speed):.1f}× faster (slowest query {min(speed):.2f}×)",
+                  "≥ 5×, no query slower", geomean(speed) >= 5 and min(speed) >= 1)
+    if "untoc-kg on Virtuoso" in names:
+        remote = ratios(medians, mix, "untoc-kg on Virtuoso", "Virtuoso direct")
+        table.add("/sparql on Virtuoso vs Virtuoso direct, geometric mean of time ratios",
+                  f"{geomean(remote):.2f}× (worst {max(remote):.2f}×)", "≤ 1.5×", geomean(remote) <= 1.5)
+
+    # concurrency on the embedded backend: a light mix so the server, not one query, is the bottleneck
+    light = [mix["one-resource lookup"], mix["2-hop join, LIMIT 100"]]
+    single, errors1 = throughput(servers[0].sparql, light, 1, args.seconds)
+    for clients in (8, 32):
+        many, errors = throughput(servers[0].sparql, light, clients, args.seconds)
+        table.add(f"throughput, {clients} clients vs 1 ({single:,.0f} req/s)",
+                  f"{many:,.0f} req/s = {many / single:.2f}×, {errors + errors1} errors",
+                  "≥ 1.8×, no errors", many / single >= 1.8 and errors + errors1 == 0)
+
+    _dereference(table, base, static_file)
+    rss = tree_rss(servers[0].process.pid) if servers[0].process else 0
+    table.add(f"serving memory (RSS, all processes of `serve --workers 2`) at {triples:,} triples",
+              f"{rss / 2**20:,.0f} MiB", "≤ 1 GiB", rss <= 2**30)
+
+    report = [f"Corpus: {triples:,} quads in {documents:,} source graphs (service/synth.py).", "",
+              "Median query times (interleaved, after a warm-up):", "", query_table(medians, mix, names), "",
+              table.markdown()]
+    return "\n".join(report), virtuoso_dir
+
+
+def _virtuoso(work: Path, corpus: Path, base: str, log: Callable[[str], None]) -> tuple[Path, str, float]:
+    """A throw-away Virtuoso loaded with the corpus through ``untoc-kg build --endpoint``."""
+    env = _virtuoso_env()
+    folder = work / "virtuoso"
+    subprocess.run(["bash", str(ROOT / ".ci" / "virtuoso"), "start", str(folder)], env=env, check=True,
+                   capture_output=True, timeout=300)
+    direct = f"http://127.0.0.1:{env['VIRTUOSO_HTTP_PORT']}/sparql"
+    started = time.perf_counter()
+    subprocess.run([UNTOC_KG, "build", "--endpoint", direct, "--no-project-data", "--base-iri", base,
+                    "--data", str(corpus)], env={**env, "UNTOC_KG_STATE": str(work / "state")}, check=True,
+                   cwd=ROOT, capture_output=True, timeout=3600)
+    seconds = time.perf_counter() - started
+    quads = sum(1 for _ in corpus.open("rb"))
+    log(f"virtuoso: loaded {quads:,} quads in {seconds:.1f} s")
+    return folder, direct, quads / seconds
+
+
+def _dereference(table: Table, base: str, static_file: Path) -> None:
+    """A report's Turtle and HTML against a static file of the same size from the same server."""
+    iri = f"{base}id/document/CTOC/COP/WG.1/2001/4"
+    with httpx.Client(timeout=60, follow_redirects=True) as client:
+        probe = client.get(iri, headers={"Accept": "text/turtle"})
+        if probe.status_code != 200:
+            table.add("dereferencing a report", "n/a (no Linked Data views)", "≥ 0.5× a static file", None)
+            return
+        for accept, label in (("text/turtle", "Turtle"), ("text/html", "HTML")):
+            body = client.get(iri, headers={"Accept": accept}).content
+            static_file.write_bytes(b"x" * len(body))
+            url = f"{base}static/{static_file.name}"
+            deref, static = [], []
+            for _ in range(21):
+                deref.append(timed_get(client, iri, None, accept))
+                static.append(timed_get(client, url, None, "*/*"))
+            speed = statistics.median(static) / statistics.median(deref)
+            table.add(f"dereferencing a report ({label}, {len(body):,} bytes) vs a static file of that size",
+                      f"{statistics.median(deref) * 1000:.1f} ms vs {statistics.median(static) * 1000:.1f} ms = {speed:.2f}×",
+                      "≥ 0.5×", speed >= 0.5)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""UN document text → one named graph with per-triple provenance (``untoc-kg ingest``, docs/ingest.md)."""
