@@ -112,7 +112,7 @@ def build_remote(inputs: BuildInputs, endpoint: str, graph_store: str, auth: tup
     loaded: dict[str, int] = {}
     started = time.perf_counter()
     try:
-        for graph, count in load_graphs(writer, _input_quads(inputs)):
+        for graph, count in load_graphs(writer, _input_quads(inputs), inputs.base_iri):
             loaded[graph] = loaded.get(graph, 0) + count
             if len(loaded) % 100 == 0:
                 progress(f"loaded {sum(loaded.values()):>11,} triples in {len(loaded):,} graphs "

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pyshacl
 import pytest
-from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, URIRef
 from rdflib.collection import Collection
 
 from conftest import PROJECT_ROOT, untoc_kg_command

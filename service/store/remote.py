@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import IO
+from urllib.parse import urljoin
 
 import httpx
 import pyoxigraph as ox
@@ -39,6 +40,7 @@ from . import Dataset, QueryResults, Store, StoreError
 from .manifest import Manifest
 
 MANIFEST_PREFIX = "urn:x-untoc-kg:manifest:"
+DEFAULT_PREFIX = "urn:x-untoc-kg:default:"
 NO_GRAPH = "urn:x-untoc-kg:no-graph"
 VOID_SUBSET = "http://rdfs.org/ns/void#subset"
 DCT_MODIFIED = "http://purl.org/dc/terms/modified"
@@ -66,6 +68,7 @@ _FROM = re.compile(
       | (?<![\w:?$])FROM\s+(?:NAMED\s+)?(?:<[^<>"{}|^`\\\s]*>|[\w.-]*:[\w.:%-]*)""",
     re.IGNORECASE | re.VERBOSE,
 )
+_BASE = re.compile(r"(?<![\w:?$])BASE\s*<", re.IGNORECASE)
 _VIRTUOSO_BOOLEAN = re.compile(rb'("datatype": "http://www\.w3\.org/2001/XMLSchema#boolean", "value": ")([01])"')
 _VIRTUOSO_BNODE = re.compile(rb'("type": "bnode", "value": ")nodeID://')
 _ASK_HEAD = re.compile(rb'^\s*\{\s*"head":\s*\{\s*"link":\s*\[\s*\],\s*"vars":\s*\[\s*"__ASK_RETVAL"\s*\]')
@@ -78,6 +81,66 @@ def without_from(sparql: str) -> str:
     protocol's dataset win, so the clauses are removed before the query is sent.
     """
     return _FROM.sub(lambda m: m.group(1) or " ", sparql)
+
+
+def _masked(sparql: str) -> str:
+    """``sparql`` with IRIs, strings and comments blanked (IRIs keep their ``<`` and ``>``), same length."""
+    def mask(match: re.Match[str]) -> str:
+        token = match.group(1)
+        if token is None:
+            return match.group(0)
+        return "<" + " " * (len(token) - 2) + ">" if token.startswith("<") else " " * len(token)
+    return _FROM.sub(mask, sparql)
+
+
+_GRAPH = re.compile(
+    r"""(<[^<>"{}|^`\\\s]*> | "(?:[^"\\]|\\.)*" | '(?:[^'\\]|\\.)*' | \#[^\n]*)
+      | (?<![\w:?$])GRAPH\s+(<[^<>"{}|^`\\\s]*>|\S+)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_DESCRIBE = re.compile(r"(?<![\w:?$])DESCRIBE\s", re.IGNORECASE)
+_DESCRIBED = re.compile(r"""\s*(<[^<>"{}|^`\\\s]*>|[A-Za-z][\w.-]*:[\w.:%-]*|:[\w.:%-]*)\s*""")
+
+
+def graph_targets(sparql: str, base_iri: str) -> list[str | None]:
+    """The graphs that ``GRAPH`` patterns name: an absolute IRI, or None for a variable or a prefixed name."""
+    targets: list[str | None] = []
+    for match in _GRAPH.finditer(sparql):
+        token = match.group(2)
+        if token is not None:
+            targets.append(urljoin(base_iri, token[1:-1]) if token.startswith("<") else None)
+    return targets
+
+
+def describe_as_construct(sparql: str) -> str:
+    """``DESCRIBE <a> ex:b`` as the CONSTRUCT of the resources' triples and their blank nodes' triples.
+
+    Virtuoso's DESCRIBE comes back empty under the dataset pragmas, and Oxigraph describes a
+    resource as its triples plus its blank nodes' (a concise bounded description): this is that.
+    A DESCRIBE with a WHERE clause or variables goes to the server unchanged.
+    """
+    masked = _masked(sparql)
+    found = _DESCRIBE.search(masked)
+    if found is None:
+        return sparql
+    tail = sparql[found.end():]
+    resources = []
+    position = 0
+    while position < len(tail):
+        match = _DESCRIBED.match(tail, position)
+        if match is None or match.end() == position:
+            return sparql
+        resources.append(match.group(1))
+        position = match.end()
+    if not resources:
+        return sparql
+    return (f"{sparql[:found.start()]}CONSTRUCT {{ ?s ?p ?o . ?o ?q ?v }} WHERE {{ VALUES ?s {{ {' '.join(resources)} }} "
+            "?s ?p ?o OPTIONAL { FILTER(isBlank(?o)) ?o ?q ?v } }")
+
+
+def default_graph(base_iri: str) -> str:
+    """The named graph that holds, on a server, what the embedded store keeps in its default graph."""
+    return DEFAULT_PREFIX + base_iri
 
 
 def manifest_graph(base_iri: str) -> str:
@@ -119,6 +182,7 @@ class RemoteStore(Store):
         self._foreign: tuple[tuple[str, ...], float] = ((), 0.0)
         self._sizes: dict[str, int] = {}
         self._unknown: set[str] = set()
+        self.default_graph = default_graph(base_iri)
 
     @classmethod
     def open(cls, endpoint: str, base_iri: str, timeout: float = 30.0) -> "RemoteStore":
@@ -146,7 +210,10 @@ class RemoteStore(Store):
         params = self._dataset_params(dataset)
         if dataset:
             sparql = without_from(sparql)
-        text = f"{self._pragmas(dataset)}BASE <{self.base_iri}>\n{sparql}"
+        if form == "DESCRIBE":
+            sparql = describe_as_construct(sparql)
+        base = "" if _BASE.search(_masked(sparql)) else f"BASE <{self.base_iri}> "
+        text = f"{self._pragmas(sparql, dataset)}{base}{sparql}"
         if form in ("CONSTRUCT", "DESCRIBE"):
             return _as_query_triples(self._parse_triples({"query": text, **params}))
         with self._download({"query": text, **params}, JSON_RESULTS) as body:
@@ -163,17 +230,29 @@ class RemoteStore(Store):
             }
         if self.virtuoso:
             return {}
-        graphs = list(served) or [NO_GRAPH]
-        return {"default-graph-uri": graphs, "named-graph-uri": graphs}
+        named = [g for g in served if g != self.default_graph] or [NO_GRAPH]
+        return {"default-graph-uri": list(served) or [NO_GRAPH], "named-graph-uri": named}
 
-    def _pragmas(self, dataset: Dataset | None) -> str:
-        """Virtuoso: hide every graph that this deployment did not load from its union default graph."""
+    def _pragmas(self, sparql: str, dataset: Dataset | None) -> str:
+        """Virtuoso: hide every graph that this deployment did not load from its union default graph.
+
+        Virtuoso answers ``GRAPH <iri>`` with nothing once any ``*-exclude`` pragma is set, unless the
+        graph is also declared with ``input:named-graph-uri``; so a query naming constant graphs gets
+        those declared (all served graphs when it also has ``GRAPH ?var`` or prefixed names).
+        """
         if not self.virtuoso or dataset:
             return ""
-        return "".join(
-            f"define input:default-graph-exclude <{g}> define input:named-graph-exclude <{g}> "
-            for g in self._foreign_graphs()
-        )
+        foreign = self._foreign_graphs()
+        pragmas = [f"define input:default-graph-exclude <{g}> " for g in foreign]
+        targets = graph_targets(sparql, self.base_iri)
+        served = set(self.remote_manifest.graphs) - {self.default_graph}
+        if not targets or all(t is None for t in targets):
+            hidden = [*foreign, self.default_graph] if self.default_graph in self.remote_manifest.graphs else foreign
+            pragmas += [f"define input:named-graph-exclude <{g}> " for g in hidden]
+        else:
+            named = served if None in targets else {t for t in targets if t in served}
+            pragmas += [f"define input:named-graph-uri <{g}> " for g in sorted(named or {NO_GRAPH})]
+        return "".join(pragmas)
 
     def _foreign_graphs(self) -> tuple[str, ...]:
         """Graphs on the server that are not ours: those there when we opened, and those that other
@@ -271,12 +350,12 @@ class RemoteStore(Store):
 
     def graph_sizes(self) -> dict[str, int]:
         """Triples per served graph, counted by the server when the store was opened (one scan)."""
-        return dict(self._sizes)
+        return {("" if g == self.default_graph else g): n for g, n in self._sizes.items()}
 
     def quads(self) -> Iterator[ox.Quad]:
         """Every served quad, one graph at a time (a graph per source document keeps each answer small)."""
         for graph in self.remote_manifest.graphs:
-            name = ox.NamedNode(graph)
+            name = ox.DefaultGraph() if graph == self.default_graph else ox.NamedNode(graph)
             query = f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{graph}> {{ ?s ?p ?o }} }}"
             for triple in self._parse_triples({"query": query}):
                 yield ox.Quad(triple.subject, triple.predicate, triple.object, name)
@@ -339,7 +418,7 @@ class GraphStore:
 
 
 def load_graphs(
-    graph_store: GraphStore, quads: Iterable[ox.Quad], batch: int = 200_000
+    graph_store: GraphStore, quads: Iterable[ox.Quad], base_iri: str, batch: int = 200_000
 ) -> Iterator[tuple[str, int]]:
     """Send ``quads`` graph by graph, replacing each graph the first time it is seen; yields (graph, triples).
 
@@ -361,12 +440,10 @@ def load_graphs(
         buffer.clear()
 
     for quad in quads:
-        graph = quad.graph_name
-        if not isinstance(graph, ox.NamedNode):
-            raise ValueError("a remote store holds named graphs only: load default-graph files with --graph IRI=FILE")
-        if graph.value != current or len(buffer) >= batch:
+        graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else default_graph(base_iri)
+        if graph != current or len(buffer) >= batch:
             yield from flush()
-            current = graph.value
+            current = graph
         buffer.append(ox.Triple(quad.subject, quad.predicate, quad.object))
     yield from flush()
 
