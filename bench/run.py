@@ -231,17 +231,16 @@ def main(argv: list[str] | None = None) -> int:
     work = args.work or Path(tempfile.mkdtemp(prefix="untoc-bench-"))
     work.mkdir(parents=True, exist_ok=True)
     servers: list[Server] = []
-    virtuoso_dir: Path | None = None
     static_file = STATIC_DIR / f"bench-{os.getpid()}.bin"
     try:
-        report, virtuoso_dir = run(args, work, servers, static_file)
+        report = run(args, work, servers, static_file)
     finally:
         for server in servers:
             server.stop()
         static_file.unlink(missing_ok=True)
-        if virtuoso_dir is not None:
-            subprocess.run(["bash", str(ROOT / ".ci" / "virtuoso"), "stop", str(virtuoso_dir)], env=_virtuoso_env(),
-                           capture_output=True, timeout=120)
+        if (work / "virtuoso" / "virtuoso.ini").exists():
+            subprocess.run(["bash", str(ROOT / ".ci" / "virtuoso"), "stop", str(work / "virtuoso")],
+                           env=_virtuoso_env(), capture_output=True, timeout=120)
         if args.work is None:
             shutil.rmtree(work, ignore_errors=True)
     print(report)
@@ -264,8 +263,7 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def run(args: argparse.Namespace, work: Path, servers: list[Server],
-        static_file: Path) -> tuple[str, Path | None]:
+def run(args: argparse.Namespace, work: Path, servers: list[Server], static_file: Path) -> str:
     log: Callable[[str], None] = lambda line: print(line, file=sys.stderr, flush=True)  # noqa: E731
     table = Table()
     port = _free_port()
@@ -319,9 +317,8 @@ def run(args: argparse.Namespace, work: Path, servers: list[Server],
         rdflib_port = _free_port()
         servers.append(start("rdflib-endpoint", [PY, "-m", "bench.peers", "rdflib", str(corpus), str(rdflib_port)],
                              f"http://127.0.0.1:{rdflib_port}/sparql", work / "rdflib.log"))
-    virtuoso_dir: Path | None = None
     if not args.no_virtuoso and shutil.which("virtuoso-t"):
-        virtuoso_dir, direct, loaded = _virtuoso(work, corpus, base, log)
+        direct, loaded = _virtuoso(work, corpus, base, log)
         servers.append(Server("Virtuoso direct", direct))
         remote_port = _free_port()
         servers.append(start("untoc-kg on Virtuoso", [UNTOC_KG, "serve", "--endpoint", direct, "--base-iri", base,
@@ -362,10 +359,10 @@ def run(args: argparse.Namespace, work: Path, servers: list[Server],
     report = [f"Corpus: {triples:,} quads in {documents:,} source graphs (service/synth.py).", "",
               "Median query times (interleaved, after a warm-up):", "", query_table(medians, mix, names), "",
               table.markdown()]
-    return "\n".join(report), virtuoso_dir
+    return "\n".join(report)
 
 
-def _virtuoso(work: Path, corpus: Path, base: str, log: Callable[[str], None]) -> tuple[Path, str, float]:
+def _virtuoso(work: Path, corpus: Path, base: str, log: Callable[[str], None]) -> tuple[str, float]:
     """A throw-away Virtuoso loaded with the corpus through ``untoc-kg build --endpoint``."""
     env = _virtuoso_env()
     folder = work / "virtuoso"
@@ -379,7 +376,7 @@ def _virtuoso(work: Path, corpus: Path, base: str, log: Callable[[str], None]) -
     seconds = time.perf_counter() - started
     quads = sum(1 for _ in corpus.open("rb"))
     log(f"virtuoso: loaded {quads:,} quads in {seconds:.1f} s")
-    return folder, direct, quads / seconds
+    return direct, quads / seconds
 
 
 def _dereference(table: Table, base: str, static_file: Path) -> None:

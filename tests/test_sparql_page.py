@@ -163,3 +163,27 @@ def test_query_page_shows_errors_and_graphs(site: Server, browser) -> None:
     assert "foaf/0.1/name" in shown["#sparql-graph"]
     graph_downloads = browser.find_elements(By.CSS_SELECTOR, '#sparql-downloads ul[data-kind="graph"] a')
     assert len(graph_downloads) == 6 and all(a.is_displayed() for a in graph_downloads)
+
+
+def test_the_project_page_offers_every_query_file_and_each_runs(server: Server) -> None:
+    """The real project: every queries/ file is one click away on the page and answers through /sparql."""
+    from html.parser import HTMLParser
+
+    class Buttons(HTMLParser):
+        def __init__(self) -> None:
+            super().__init__()
+            self.examples: dict[str, str] = {}
+
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            values = dict(attrs)
+            if values.get("class") == "sparql-example":
+                self.examples[values["data-name"] or ""] = values["data-query"] or ""
+
+    page = httpx.get(server.sparql, headers={"accept": "text/html"}, timeout=60)
+    parser = Buttons()
+    parser.feed(page.text)
+    files = {q.name: q.text for q in query_files(Project())}
+    assert files and parser.examples == files
+    for name, text in files.items():
+        response = httpx.post(server.sparql, data={"query": text}, timeout=60)
+        assert response.status_code == 200, f"{name}: {response.text}"

@@ -13,7 +13,6 @@ an expected failure, and one that starts passing fails the run until its line is
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -27,7 +26,7 @@ from rdflib.compare import isomorphic
 
 from conftest import PROJECT_ROOT, W3C_DIR
 from service.sparql import guard
-from service.sparql.execution import Job, run
+from service.sparql.execution import run
 from service.sparql.formats import ResultFormat
 from service.store import Dataset
 from service.store.manifest import Manifest
