@@ -296,3 +296,14 @@ def test_serve_on_virtuoso_answers_like_embedded(virtuoso: str, files: tuple[Pat
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def test_two_http_workers_share_one_store(serve, files: tuple[Path, Path]) -> None:
+    """``serve --workers 2`` over one store (read-only on the embedded backend): both processes answer."""
+    server = serve("--no-project-data", "--graph", f"{G1}={files[0]}", "--workers", "2")
+    with httpx.Client(timeout=30) as client:
+        for _ in range(40):
+            response = client.get(server.sparql, params={"query": "ASK { ?s ?p 'in g1' }"},
+                                  headers={"Accept": "application/sparql-results+json", "Connection": "close"})
+            assert response.json()["boolean"] is True
+    assert server.process.poll() is None

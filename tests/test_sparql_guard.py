@@ -46,6 +46,10 @@ def test_updates_are_refused_with_403() -> None:
     ("SELECT ?service { ?service ?p ?o }", []),
     ("PREFIX service: <http://x/> SELECT * { ?s service:SERVICE ?o }", []),
     ("SELECT * { FILTER(?a<?b) SERVICE <http://a.example/> {} }", ["http://a.example/"]),
+    ("SELECT * { ?s ?p 1e5SERVICE <http://a.example/> {} }", ["http://a.example/"]),
+    ("SELECT * { ?s ?p .5E-1SERVICE <http://a.example/> {} }", ["http://a.example/"]),
+    ("SELECT * { ?s ?p 12.SERVICE <http://a.example/> {} }", ["http://a.example/"]),
+    ('SELECT * { ?s ?p "x"@en-service }', [None]),
 ])
 def test_service_endpoints_are_found_as_the_engine_reads_them(query: str, endpoints: list) -> None:
     assert [iri for keyword, iri in guard.clause_targets(query, BASE) if keyword == "SERVICE"] == endpoints

@@ -177,6 +177,7 @@ def recorder():
     "SELECT * {{ SERVICE <{escaped}> {{ ?s ?p ?o }} }}",
     "SELECT * {{ BIND(<{url}> AS ?e) SERVICE ?e {{ ?s ?p ?o }} }}",
     "SELECT * {{ ?s ?p ?o # a comment }}\nSERVICE <{url}> {{ }} }}",
+    "SELECT * {{ ?s ?p 1e5SERVICE <{url}> {{ ?s ?p ?o }} }}",
     "SELECT * {{ ?s ?p \"}}\" OPTIONAL {{ SERVICE <{url}> {{ ?s ?p ?o }} }} }}",
 ])
 def test_service_outside_the_allow_list_is_refused(limited, recorder: str, template: str) -> None:

@@ -28,6 +28,7 @@ _TOKEN = re.compile(
     | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
     | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040\u00C0-\uFFFF]+)
     | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?:(?:[\w:%\\\-\u00B7\u00C0-\uFFFF]|\.(?=[\w:%\\\-]))*)
+    | (?P<number>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
     | (?P<word>[A-Za-z_][\w\-]*)
     | (?P<other>.)
     """,
@@ -99,6 +100,8 @@ def clause_targets(text: str, base_iri: str) -> Iterator[tuple[str, str | None]]
                 word = f"{word} {target.text.upper()}" if word == "FROM" else word
                 target = next(rest, None)
             yield word, _resolve(target, base, prefixes)
+        elif "SERVICE" in word:  # glued to something this tokenizer reads otherwise than the engine: refuse
+            yield "SERVICE", None
 
 
 def dataset_clauses(text: str, base_iri: str) -> Dataset | None:

@@ -136,6 +136,7 @@ class WorkerPool:
         self.idle: asyncio.Queue[Worker] = asyncio.Queue()
         self.workers: set[Worker] = set()
         self.replacing: set[asyncio.Task[None]] = set()
+        self.leases: dict[Worker, asyncio.TimerHandle] = {}
 
     async def start(self) -> None:
         for _ in range(max(1, self.settings.query_workers)):
@@ -158,11 +159,34 @@ class WorkerPool:
         when any ``await`` could be interrupted and leave the pool one worker short.
         """
         self.workers.discard(worker)
+        lease = self.leases.pop(worker, None)
+        if lease is not None:
+            lease.cancel()
         if worker.alive:
             worker.process.kill()
         task = asyncio.get_running_loop().create_task(self._replace(worker))
         self.replacing.add(task)
         task.add_done_callback(self.replacing.discard)
+
+    def _lease(self, worker: Worker, deadline: float) -> None:
+        """Mark ``worker`` busy until released; at the deadline it is retired whoever holds it.
+
+        This holds even when no one reads the answer any more (a client gone before the body was
+        started, an error between two awaits): the deadline does not depend on the request's code.
+        """
+        delay = max(0.0, deadline - time.monotonic())
+        self.leases[worker] = asyncio.get_running_loop().call_later(delay, self._expire, worker)
+
+    def _expire(self, worker: Worker) -> None:
+        if worker in self.leases:
+            self._retire(worker)
+
+    def _release(self, worker: Worker) -> None:
+        """``worker`` finished its job cleanly: back to the idle queue (unless its lease just expired)."""
+        lease = self.leases.pop(worker, None)
+        if lease is not None:
+            lease.cancel()
+            self.idle.put_nowait(worker)
 
     async def _replace(self, worker: Worker) -> None:
         await worker.process.wait()
@@ -176,11 +200,12 @@ class WorkerPool:
         """
         deadline = time.monotonic() + self.settings.query_timeout
         worker = await self._acquire(deadline)
+        self._lease(worker, deadline)
         try:
             await worker.send(job)
             kind, payload = await self._next(worker, deadline)
             if kind == ERROR:
-                self.idle.put_nowait(worker)
+                self._release(worker)
                 failure = json.loads(payload)
                 raise QueryFailed(failure["status"], failure["message"])
             result_format = BY_NAME[payload.decode()]
@@ -194,7 +219,7 @@ class WorkerPool:
             self._retire(worker)
             raise
         if kind == END:
-            self.idle.put_nowait(worker)
+            self._release(worker)
             return Answer(result_format, b"", _nothing())
         if kind != DATA:
             self._retire(worker)
@@ -239,7 +264,7 @@ class WorkerPool:
                 yield payload
         finally:
             if finished:
-                self.idle.put_nowait(worker)
+                self._release(worker)
             elif worker in self.workers:
                 self._retire(worker)
 
