@@ -109,6 +109,9 @@ LIMIT_OPTIONS = {
     "max_concurrent": (int, "requests in progress per HTTP worker before 503"),
     "client_rate": (float, "per-client budget refill, tokens/s; a request costs 1 + this per second it ran; 0: off"),
     "client_burst": (float, "per-client budget: most tokens a client may save (429 when spent)"),
+    "max_slow_queries": (int, "queries past --slow-query-seconds that may run at once per HTTP worker; "
+                              "one more is stopped with 503 (keep it below --query-workers)"),
+    "slow_query_seconds": (float, "when a running query counts as slow"),
 }
 """The limits of docs/security.md: one ``--max-body-bytes``-style flag per Settings field."""
 

@@ -34,6 +34,8 @@ class Settings:
     max_concurrent: int = 32
     client_rate: float = 10.0
     client_burst: float = 40.0
+    max_slow_queries: int = 1
+    slow_query_seconds: float = 1.0
     endpoint: str | None = None
 
     def to_env(self) -> str:

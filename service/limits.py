@@ -52,6 +52,8 @@ class Limits:
     max_concurrent: int
     client_rate: float
     client_burst: float
+    max_slow_queries: int
+    slow_query_seconds: float
 
     @classmethod
     def from_settings(cls, settings: object) -> "Limits":
@@ -184,6 +186,16 @@ def _is_query_path(scope: Scope) -> bool:
     return scope["path"].rstrip("/") in QUERY_PATHS
 
 
+@dataclass
+class _Running:
+    """One query request in progress, as the slow-query watchdog sees it."""
+
+    task: asyncio.Task | None
+    slow: bool = False
+    stopped: bool = False
+    answering: bool = False
+
+
 class LimitsMiddleware:
     """Refuses requests that exceed a limit before any route sees them, and caps query results."""
 
@@ -193,6 +205,7 @@ class LimitsMiddleware:
         self.clock = clock
         self.budgets = ClientBudgets(limits.client_rate, limits.client_burst)
         self.active = 0
+        self.slow = 0
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -225,11 +238,47 @@ class LimitsMiddleware:
         self.active += 1
         try:
             if _is_query_path(scope):
-                await self.app(scope, replay, ResultCap(send, self.limits.max_result_bytes).send)
+                await self._run_query(scope, replay, ResultCap(send, self.limits.max_result_bytes).send)
             else:
                 await self.app(scope, replay, send)
         finally:
             self.active -= 1
+
+    async def _run_query(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Run a query request; if it turns slow while ``max_slow_queries`` slow ones already run, stop it.
+
+        Stopping cancels the request: the pool kills the worker behind it, and the client gets a
+        503 naming the limit (or, once its answer has started, a cut connection).
+        """
+        run = _Running(asyncio.current_task())
+        watchdog = asyncio.get_running_loop().call_later(self.limits.slow_query_seconds, self._turned_slow, run)
+
+        async def watched_send(message: Message) -> None:
+            run.answering |= message["type"] == "http.response.start"
+            await send(message)
+
+        try:
+            await self.app(scope, receive, watched_send)
+        except asyncio.CancelledError:
+            if not run.stopped or run.task is None or run.task.uncancel() > 0:
+                raise
+            if not run.answering:
+                await Refusal(503, "Service Unavailable", "the number of slow queries running at once",
+                              "max_slow_queries", self.limits.max_slow_queries,
+                              f"queries (slow: past slow_query_seconds = {_number(self.limits.slow_query_seconds)} s)",
+                              retry_after=max(1, math.ceil(self.limits.slow_query_seconds))).send(send)
+        finally:
+            watchdog.cancel()
+            if run.slow:
+                self.slow -= 1
+
+    def _turned_slow(self, run: "_Running") -> None:
+        if self.slow >= self.limits.max_slow_queries and run.task is not None:
+            run.stopped = True
+            run.task.cancel()
+        else:
+            run.slow = True
+            self.slow += 1
 
     def _check_head(self, scope: Scope) -> Refusal | None:
         limits = self.limits

@@ -347,6 +347,30 @@ class connect_trace:
             self.process.wait(timeout=10)
 
 
+def test_a_second_slow_query_is_stopped_and_quick_ones_go_on(hostile: Server, baseline: Baseline) -> None:
+    """With one slow query running (the default max_slow_queries), a second is stopped once it
+    turns slow (503 naming the limit, its worker killed), and cheap queries keep their speed
+    while the first still runs."""
+    import threading
+
+    results: dict[str, httpx.Response] = {}
+
+    def bomb(name: str, source: str) -> None:
+        with client(source) as http:
+            results[name] = http.get(hostile.sparql, params={"query": BOMBS[0].query})
+
+    first = threading.Thread(target=bomb, args=("first", "127.0.0.51"))
+    first.start()
+    time.sleep(0.3)
+    bomb("second", "127.0.0.52")  # returns when stopped, about 1 s later
+    with client("127.0.0.53") as http:
+        quick = [baseline.assert_still_fast(hostile, http) for _ in range(5)]
+    first.join(timeout=30)
+    assert results["first"].status_code == 504
+    assert results["second"].status_code == 503 and "max_slow_queries = 1" in results["second"].text
+    assert results["second"].headers["retry-after"] == "1" and max(quick) <= baseline.bound
+
+
 def test_timeout_frees_the_cpu(hostile: Server, http: httpx.Client, baseline: Baseline) -> None:
     """After a bomb's time limit, the worker is killed: the tree's CPU time stops growing."""
     started = time.perf_counter()
@@ -372,7 +396,8 @@ def tight(state_dir: Path, tmp_path_factory: pytest.TempPathFactory, canary: Can
     server = start_hostile(state_dir, tmp_path_factory.mktemp("tight"), canary,
                            "--query-timeout", "3", "--query-workers", "2", "--max-concurrent", "3",
                            "--client-rate", "2", "--client-burst", "4", "--max-result-bytes", "20000",
-                           "--max-query-length", "2000", "--worker-memory-mb", str(TIGHT_MEMORY_MB))
+                           "--max-query-length", "2000", "--worker-memory-mb", str(TIGHT_MEMORY_MB),
+                           "--max-slow-queries", "5")
     yield server
     server.stop()
 

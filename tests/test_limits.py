@@ -13,7 +13,7 @@ from service import limits as limits_module
 from service.limits import ClientBudgets, Limits, LimitsMiddleware, ResultTooLarge, client_key
 
 LIMITS = Limits(max_body_bytes=1000, max_header_bytes=2000, max_query_length=100, max_result_bytes=1500,
-                max_concurrent=2, client_rate=1.0, client_burst=100.0)
+                max_concurrent=2, client_rate=1.0, client_burst=100.0, max_slow_queries=1, slow_query_seconds=0.1)
 
 
 async def echo(scope, receive, send) -> None:
@@ -24,7 +24,7 @@ async def echo(scope, receive, send) -> None:
         body += message.get("body", b"")
         if not message.get("more_body"):
             break
-    if scope["path"] == "/wait":
+    if scope["path"] == "/wait" or scope["query_string"] == b"slow":
         await asyncio.sleep(0.3)
     if scope["query_string"] == b"stream":
         await send({"type": "http.response.start", "status": 200, "headers": []})
@@ -224,3 +224,25 @@ def test_budgets_stay_bounded_under_an_address_flood(monkeypatch: pytest.MonkeyP
         budgets.take(f"10.0.{index // 250}.{index % 250}", 0.0)
         budgets.charge(f"10.0.{index // 250}.{index % 250}", 5.0, 0.0)
     assert len(budgets.buckets) <= 100
+
+
+def test_one_slow_query_runs_a_second_is_stopped() -> None:
+    async def scenario() -> list[httpx.Response]:
+        limits = Limits(**{**LIMITS.__dict__, "max_concurrent": 10})
+        async with app(limits) as http:
+            first = asyncio.create_task(http.get("/sparql?slow"))
+            await asyncio.sleep(0.05)
+            second = asyncio.create_task(http.get("/sparql?slow"))
+            quick = asyncio.create_task(http.get("/sparql"))
+            return [await first, await second, await quick]
+    first, second, quick = run(scenario())
+    assert (first.status_code, second.status_code, quick.status_code) == (200, 503, 200)
+    assert "max_slow_queries = 1 queries" in second.text and second.headers["retry-after"] == "1"
+
+
+def test_slow_pages_are_not_stopped() -> None:
+    async def scenario() -> list[int]:
+        limits = Limits(**{**LIMITS.__dict__, "max_concurrent": 10})
+        async with app(limits) as http:
+            return [r.status_code for r in await asyncio.gather(http.get("/wait"), http.get("/wait"))]
+    assert run(scenario()) == [200, 200]

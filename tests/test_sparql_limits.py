@@ -211,3 +211,5 @@ def test_an_allowed_service_is_called(serve, tmp_path_factory) -> None:
     assert {b["o"]["value"] for b in json.loads(response.content)["results"]["bindings"]} == {"local", "remote"}
     other = httpx.get(local.sparql, params={"query": query.replace(remote.sparql, remote.url + "other")})
     assert other.status_code == 400
+    assert "sd:BasicFederatedQuery" in httpx.get(local.sparql).text  # the service description says so
+    assert "BasicFederatedQuery" not in httpx.get(remote.sparql).text

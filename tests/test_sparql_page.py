@@ -135,6 +135,8 @@ def test_query_page_runs_an_example_and_links_its_iris(site: Server, project: Pa
         assert httpx.get(iri, headers={"accept": "text/html"}, follow_redirects=True).status_code == 200, iri
 
     downloads = browser.find_elements(By.CSS_SELECTOR, '#sparql-downloads ul[data-kind="solutions"] a')
+    assert all(a.is_displayed() for a in downloads)
+    assert not any(a.is_displayed() for a in browser.find_elements(By.CSS_SELECTOR, '#sparql-downloads ul[data-kind="graph"] a'))
     assert {parse_qs(urlsplit(a.get_attribute("href")).query)["format"][0] for a in downloads} == {"json", "xml", "csv", "tsv"}
     csv_link = next(a.get_attribute("href") for a in downloads if "format=csv" in a.get_attribute("href"))
     answer = httpx.get(csv_link)
@@ -163,6 +165,8 @@ def test_query_page_shows_errors_and_graphs(site: Server, browser) -> None:
     assert "foaf/0.1/name" in shown["#sparql-graph"]
     graph_downloads = browser.find_elements(By.CSS_SELECTOR, '#sparql-downloads ul[data-kind="graph"] a')
     assert len(graph_downloads) == 6 and all(a.is_displayed() for a in graph_downloads)
+    solution_downloads = browser.find_elements(By.CSS_SELECTOR, '#sparql-downloads ul[data-kind="solutions"] a')
+    assert not any(a.is_displayed() for a in solution_downloads), "only the formats that fit the answer are offered"
 
 
 def test_the_project_page_offers_every_query_file_and_each_runs(server: Server) -> None:

@@ -59,8 +59,7 @@ def description(endpoint: str, base_iri: str, graph_sizes: dict[str, int], timeo
         ox.Triple(service, _sd("defaultDataset"), dataset),
         ox.Triple(dataset, RDF_TYPE, _sd("Dataset")),
         ox.Triple(dataset, _sd("defaultGraph"), default_graph),
-        ox.Triple(default_graph, RDF_TYPE, _sd("Graph")),
-        ox.Triple(default_graph, VOID_TRIPLES, ox.Literal(str(sum(graph_sizes.values())), datatype=XSD_INTEGER)),
+        ox.Triple(default_graph, RDF_TYPE, _sd("Graph")),  # no void:triples: the union may share triples
     ]
     if federated:
         triples.append(ox.Triple(service, _sd("feature"), _sd("BasicFederatedQuery")))

@@ -156,8 +156,11 @@ class WorkerPool:
         """Kill ``worker`` now and start its replacement in a task of its own.
 
         Synchronous on purpose: it is called while a request is being cancelled (client gone),
-        when any ``await`` could be interrupted and leave the pool one worker short.
+        when any ``await`` could be interrupted and leave the pool one worker short. Idempotent:
+        the deadline's timer and the request's own handling may both retire the same worker.
         """
+        if worker not in self.workers:
+            return
         self.workers.discard(worker)
         lease = self.leases.pop(worker, None)
         if lease is not None:
@@ -242,13 +245,12 @@ class WorkerPool:
         """The worker's next frame; QueryFailed (worker killed) at the deadline or when it dies."""
         try:
             return await asyncio.wait_for(worker.frame(), max(0.0, deadline - time.monotonic()))
-        except TimeoutError:
+        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError):
             self._retire(worker)
-            raise QueryFailed(504, f"the query hit the time limit of {self.settings.query_timeout:g} s "
-                                   "and was stopped") from None
-        except (asyncio.IncompleteReadError, ConnectionError):
-            self._retire(worker)
-            raise QueryFailed(500, "the query worker died while answering") from None
+            if time.monotonic() >= deadline:  # the wait timed out, or the deadline's timer killed the worker
+                raise QueryFailed(504, f"the query hit the time limit of {self.settings.query_timeout:g} s "
+                                       "and was stopped") from None
+            raise QueryFailed(500, "the query worker died while answering; it has been replaced") from None
 
     async def _stream(self, worker: Worker, deadline: float) -> AsyncIterator[bytes]:
         """The remaining chunks; an exception here aborts the HTTP response, so a cut answer never looks whole."""
@@ -265,7 +267,7 @@ class WorkerPool:
         finally:
             if finished:
                 self._release(worker)
-            elif worker in self.workers:
+            else:
                 self._retire(worker)
 
 

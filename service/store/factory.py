@@ -14,5 +14,6 @@ REMOTE_TIMEOUT_MARGIN = 5.0
 def open_store(settings: Settings) -> Store:
     """The store the service reads from, opened in this process: remote when an endpoint is set."""
     if settings.endpoint:
-        return RemoteStore.open(settings.endpoint, settings.base_iri, settings.query_timeout + REMOTE_TIMEOUT_MARGIN)
+        return RemoteStore.open(settings.endpoint, settings.base_iri, settings.query_timeout + REMOTE_TIMEOUT_MARGIN,
+                                server_timeout=settings.query_timeout)
     return OxigraphStore.open(settings.store_dir)

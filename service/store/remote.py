@@ -19,7 +19,10 @@ Virtuoso quirks handled here (each tested in tests/test_remote_store.py): ASK co
 one-row SELECT of ``__ASK_RETVAL``; a stored ``xsd:boolean`` comes back in JSON as ``"1"``/``"0"``;
 blank nodes come back as ``nodeID://b123``; CONSTRUCT in JSON turns blank nodes into IRIs (hence
 N-Triples for graphs); ``default-graph-uri`` alone leaves every named graph visible (the named
-graphs are then pinned to a graph that does not exist); a syntax error is a 400 with ``SP030``.
+graphs are then pinned to a graph that does not exist); FROM is merged with ``default-graph-uri``
+instead of being overridden (FROM is removed); ``GRAPH <iri>`` and DESCRIBE answer nothing under the
+exclude pragmas (constant graphs are declared, DESCRIBE becomes a CONSTRUCT); a syntax error is a
+400 with ``SP030``. docs/benchmarks.md lists them all.
 """
 
 from __future__ import annotations
@@ -56,19 +59,17 @@ VIRTUOSO_SYSTEM_GRAPHS = (
     "http://localuriqaserver/sparql",
 )
 
-_FORM = re.compile(
-    r"""<[^<>"{}|^`\\\s]*>          # an IRI, which may hold any keyword
-      | "(?:[^"\\]|\\.)*" | '(?:[^'\\]|\\.)*'   # a string
-      | \#[^\n]*                    # a comment
-      | (?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:])""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_FROM = re.compile(
-    r"""(<[^<>"{}|^`\\\s]*> | "(?:[^"\\]|\\.)*" | '(?:[^'\\]|\\.)*' | \#[^\n]*)
-      | (?<![\w:?$])FROM\s+(?:NAMED\s+)?(?:<[^<>"{}|^`\\\s]*>|[\w.-]*:[\w.:%-]*)""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_BASE = re.compile(r"(?<![\w:?$])BASE\s*<", re.IGNORECASE)
+_SKIPPED = r"""(<[^<>"{}|^`\\\s]*> | "(?:[^"\\]|\\.)*" | '(?:[^'\\]|\\.)*' | \#[^\n]*)"""
+"""An IRI, a string or a comment: group 1 of every lexer below, so a keyword inside one is never seen."""
+_KEYWORD_START = r"(?<![\w:?$])"
+_FORM = re.compile(_SKIPPED + r"| " + _KEYWORD_START + r"(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:])", re.I | re.X)
+_FROM = re.compile(_SKIPPED + r"| " + _KEYWORD_START +
+                   r"""FROM\s+(?:NAMED\s+)?(?:<[^<>"{}|^`\\\s]*>|[\w.-]*:[\w.:%-]*)""", re.I | re.X)
+_GRAPH = re.compile(_SKIPPED + r"| " + _KEYWORD_START + r"""GRAPH\s+(<[^<>"{}|^`\\\s]*>|\S+)""", re.I | re.X)
+_EMPTY_GRAPH = re.compile(_SKIPPED + r"| " + _KEYWORD_START + r"GRAPH\s+([?$]\w+)\s*\{\s*\}", re.I | re.X)
+_DESCRIBE = re.compile(_KEYWORD_START + r"DESCRIBE\s", re.I)
+_DESCRIBED = re.compile(r"""\s*(<[^<>"{}|^`\\\s]*>|[A-Za-z][\w.-]*:[\w.:%-]*|:[\w.:%-]*)\s*""")
+_BASE = re.compile(_KEYWORD_START + r"BASE\s*<", re.I)
 _VIRTUOSO_BOOLEAN = re.compile(rb'("datatype": "http://www\.w3\.org/2001/XMLSchema#boolean", "value": ")([01])"')
 _VIRTUOSO_BNODE = re.compile(rb'("type": "bnode", "value": ")nodeID://')
 _ASK_HEAD = re.compile(rb'^\s*\{\s*"head":\s*\{\s*"link":\s*\[\s*\],\s*"vars":\s*\[\s*"__ASK_RETVAL"\s*\]')
@@ -91,15 +92,6 @@ def _masked(sparql: str) -> str:
             return match.group(0)
         return "<" + " " * (len(token) - 2) + ">" if token.startswith("<") else " " * len(token)
     return _FROM.sub(mask, sparql)
-
-
-_GRAPH = re.compile(
-    r"""(<[^<>"{}|^`\\\s]*> | "(?:[^"\\]|\\.)*" | '(?:[^'\\]|\\.)*' | \#[^\n]*)
-      | (?<![\w:?$])GRAPH\s+(<[^<>"{}|^`\\\s]*>|\S+)""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_DESCRIBE = re.compile(r"(?<![\w:?$])DESCRIBE\s", re.IGNORECASE)
-_DESCRIBED = re.compile(r"""\s*(<[^<>"{}|^`\\\s]*>|[A-Za-z][\w.-]*:[\w.:%-]*|:[\w.:%-]*)\s*""")
 
 
 def graph_targets(sparql: str, base_iri: str) -> list[str | None]:
@@ -155,8 +147,8 @@ def query_form(sparql: str) -> str:
     them is never taken for the query form.
     """
     for match in _FORM.finditer(sparql):
-        if match.group(1):
-            return match.group(1).upper()
+        if match.group(2):
+            return match.group(2).upper()
     raise SyntaxError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 
@@ -172,10 +164,11 @@ class RemoteManifest:
 class RemoteStore(Store):
     """A SPARQL 1.1 server seen through the store interface (read-only)."""
 
-    def __init__(self, endpoint: str, base_iri: str, timeout: float = 30.0) -> None:
+    def __init__(self, endpoint: str, base_iri: str, timeout: float = 30.0, server_timeout: float | None = None) -> None:
         self.endpoint = endpoint
         self.base_iri = base_iri
         self.timeout = timeout
+        self.server_timeout = server_timeout
         self.client = httpx.Client(timeout=httpx.Timeout(timeout, connect=CONNECT_SECONDS), follow_redirects=False)
         self.virtuoso = False
         self.remote_manifest = RemoteManifest((), "", "")
@@ -185,9 +178,14 @@ class RemoteStore(Store):
         self.default_graph = default_graph(base_iri)
 
     @classmethod
-    def open(cls, endpoint: str, base_iri: str, timeout: float = 30.0) -> "RemoteStore":
-        """Connect, recognise the server, and read which graphs it serves for ``base_iri``."""
-        store = cls(endpoint, base_iri, timeout)
+    def open(cls, endpoint: str, base_iri: str, timeout: float = 30.0,
+             server_timeout: float | None = None) -> "RemoteStore":
+        """Connect, recognise the server, and read which graphs it serves for ``base_iri``.
+
+        ``timeout`` bounds every HTTP call; ``server_timeout`` (Virtuoso only) asks the server itself
+        to stop a query after that many seconds, so that an abandoned query does not keep its CPU.
+        """
+        store = cls(endpoint, base_iri, timeout, server_timeout)
         try:
             response = store._post({"query": "ASK {}"}, JSON_RESULTS)
             store.virtuoso = "virtuoso" in response.headers.get("server", "").lower()
@@ -212,8 +210,12 @@ class RemoteStore(Store):
             sparql = without_from(sparql)
         if form == "DESCRIBE":
             sparql = describe_as_construct(sparql)
+        if self.virtuoso:
+            sparql = _EMPTY_GRAPH.sub(lambda m: self._named_values(m, dataset), sparql)
         base = "" if _BASE.search(_masked(sparql)) else f"BASE <{self.base_iri}> "
         text = f"{self._pragmas(sparql, dataset)}{base}{sparql}"
+        if self.virtuoso and self.server_timeout:
+            params["timeout"] = [str(int(self.server_timeout * 1000))]
         if form in ("CONSTRUCT", "DESCRIBE"):
             return _as_query_triples(self._parse_triples({"query": text, **params}))
         with self._download({"query": text, **params}, JSON_RESULTS) as body:
@@ -232,6 +234,15 @@ class RemoteStore(Store):
             return {}
         named = [g for g in served if g != self.default_graph] or [NO_GRAPH]
         return {"default-graph-uri": list(served) or [NO_GRAPH], "named-graph-uri": named}
+
+    def _named_values(self, match: re.Match[str], dataset: Dataset | None) -> str:
+        """``GRAPH ?g {}`` as ``VALUES ?g { … }`` of the named graphs: Virtuoso answers the empty
+        pattern with one unbound row instead of one row per graph."""
+        if match.group(2) is None:
+            return match.group(0)
+        served = set(self.remote_manifest.graphs) - {self.default_graph}
+        named = [g for g in dataset.named_graphs if g in served] if dataset else sorted(served)
+        return f"VALUES {match.group(2)} {{ {' '.join(f'<{g}>' for g in named)} }}"
 
     def _pragmas(self, sparql: str, dataset: Dataset | None) -> str:
         """Virtuoso: hide every graph that this deployment did not load from its union default graph.
@@ -314,6 +325,8 @@ class RemoteStore(Store):
                 if response.status_code >= 400:
                     response.read()
                     _raise_for_status(response, self.endpoint)
+                if response.headers.get("x-sql-state") == "S1TAT":
+                    raise StoreError(f"{self.endpoint} stopped the query after {self.server_timeout:g} s")
                 for chunk in response.iter_bytes():
                     spool.file.write(chunk)
         except httpx.TimeoutException as error:
