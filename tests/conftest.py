@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -94,15 +95,20 @@ def load_remote(port: int, args: tuple[str, ...], env: dict[str, str]) -> tuple[
     return (*serve_args, "--endpoint", VIRTUOSO_ENDPOINT)
 
 
-def start_server(state_dir: Path, *args: str, port: int | None = None) -> Server:
-    """Start ``untoc-kg serve`` on a free loopback port with ``args`` and wait until it answers."""
+def start_server(state_dir: Path, *args: str, port: int | None = None, project: Path | None = None) -> Server:
+    """Start ``untoc-kg serve`` on a loopback port with ``args`` and wait until it answers.
+
+    ``port`` lets a test write data whose IRIs lie under the server's base before it starts;
+    ``project`` serves another checkout's files (its queries/, data/).
+    """
     port = port or free_port()
     log = state_dir / f"server-{port}.log"
     env = {**os.environ, "UNTOC_KG_STATE": str(state_dir)}
     if BACKEND == "virtuoso":
         args = load_remote(port, args, env)
+    project_args = ["--project", str(project)] if project is not None else []
     process = subprocess.Popen(
-        [*untoc_kg_command(), "serve", "--host", "127.0.0.1", "--port", str(port), *args],
+        [*untoc_kg_command(), *project_args, "serve", "--host", "127.0.0.1", "--port", str(port), *args],
         stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT,
     )
     server = Server(f"http://127.0.0.1:{port}/", process, log)
@@ -147,3 +153,37 @@ def serve(state_dir: Path) -> Iterator:
     yield factory
     for running in started:
         running.stop()
+
+
+@pytest.fixture(scope="session")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """Headless Chromium driven by Selenium through Debian's chromedriver.
+
+    Chromium may resolve no host but 127.0.0.1, so a page that needed the internet (a CDN script,
+    a web font) would visibly lack it; ``requested_urls`` lists what a page asked for.
+    """
+    chromium = require_binary("chromium")
+    chromedriver = require_binary("chromedriver")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    options = webdriver.ChromeOptions()
+    options.binary_location = chromium
+    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                     "--no-first-run", "--lang=en-US", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
+                     f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
+        options.add_argument(argument)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=chromedriver), options=options)
+    driver.set_page_load_timeout(60)
+    yield driver
+    driver.quit()
+
+
+def requested_urls(driver) -> list[str]:
+    """Every URL the browser asked the network for since the last call (from Chromium's performance log)."""
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    return urls

@@ -45,6 +45,7 @@ def hostile_data(path: Path, base: str, canary: Canary) -> Path:
         "  rdfs:seeAlso <javascript:alert('xss-href')> , <data:text/html,<script>alert(1)</script>> ;"
         .replace("<script>alert(1)</script>", "%3Cscript%3Ealert(1)%3C/script%3E"),
         f"  {ont}note> {lit('x')}^^<javascript:alert('xss-datatype')> ;",
+        f"  <javascript:alert('xss-predicate')> {lit('a value under a hostile property')} ;",
         f"  owl:imports <{canary.http_iris[0]}> ;",
         f"  rdfs:seeAlso <{canary.file_iri}> , <{canary.http_iris[-1]}> ;",
         f"  {ont}related> <{base}id/{XSS_LOCAL}> .",

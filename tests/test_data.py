@@ -277,7 +277,7 @@ def test_meeting_is_stated_as_printed(key: tuple[str, int]) -> None:
     status = short(graph.value(meeting, UNTOC.statusAsReported)).removeprefix("ontology#")
     ordinal = int(graph.value(meeting, UNTOC.ordinal))
     assert stated(meeting, f"{ordinal}ª reunión")
-    assert stated(meeting, f"celebradas en Viena los días") and stated(meeting, spanish_days(start, end))
+    assert stated(meeting, "celebradas en Viena los días") and stated(meeting, spanish_days(start, end))
     assert stated(meeting, f"celebrará su {ordinal}ª reunión") == (status == "scheduled")
     assert any(str(dataset().value(p, UNTOC.paragraphNumber)) == str(paragraph)
                for p in dataset().objects(meeting, UNTOC.statedIn))

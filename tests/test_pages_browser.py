@@ -1,19 +1,13 @@
-"""The pages in a real headless Chromium (driven by Selenium through Debian's chromedriver).
-
-Chromium resolves no name but 127.0.0.1, so a page that needed the internet (a CDN script, a web
-font) would visibly lack it; the tests also check that every asset a page loaded came from the server.
-"""
+"""The pages in a real headless Chromium (the ``browser`` fixture): every asset a page loads comes from the server."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 import httpx
 import pytest
 
-from conftest import Server, require_binary
+from conftest import Server, requested_urls
 
 pytestmark = pytest.mark.browser
 
@@ -26,39 +20,10 @@ def site(serve) -> Server:
     return serve(*UNLIMITED)
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    chromium = require_binary("chromium")
-    chromedriver = require_binary("chromedriver")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--no-first-run", "--lang=en-US", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                     f"--user-data-dir={tmp_path_factory.mktemp('chromium')}"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=chromedriver), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-
-
 def select(server: Server, query: str) -> list[dict[str, str]]:
     response = httpx.get(server.sparql, params={"query": query}, headers={"Accept": "application/sparql-results+json"},
                          timeout=30)
     return [{k: v["value"] for k, v in row.items()} for row in response.json()["results"]["bindings"]]
-
-
-def requested_urls(driver) -> list[str]:
-    """Every URL the page asked the network for since the last call (from Chromium's performance log)."""
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
 
 
 def assert_self_contained(driver, server: Server) -> None:

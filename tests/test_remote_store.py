@@ -307,3 +307,17 @@ def test_two_http_workers_share_one_store(serve, files: tuple[Path, Path]) -> No
                                   headers={"Accept": "application/sparql-results+json", "Connection": "close"})
             assert response.json()["boolean"] is True
     assert server.process.poll() is None
+
+
+def test_virtuoso_stops_a_slow_query_and_it_is_an_error_not_a_partial_answer(virtuoso: str) -> None:
+    """Virtuoso's anytime query would return partial results with a 200: they must never pass as an answer."""
+    digits = " ".join(f"VALUES ?{v} {{ 0 1 2 3 4 5 6 7 8 9 }}" for v in "abcdefghi")
+    with RemoteStore.open(virtuoso, "http://remote.test/", timeout=60, server_timeout=0.5) as store, \
+            pytest.raises(StoreError, match="stopped the query after 0.5 s"):
+        store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ {digits} }}")
+
+
+def test_graph_variable_with_empty_pattern_lists_the_named_graphs(remote: RemoteStore) -> None:
+    assert {s["g"].value for s in remote.query("SELECT ?g WHERE { GRAPH ?g { } }")} == {G1, G2}
+    only = remote.query("SELECT ?g WHERE { GRAPH ?g {} }", Dataset(named_graphs=(G1,)))
+    assert [s["g"].value for s in only] == [G1]

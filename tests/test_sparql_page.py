@@ -6,10 +6,6 @@ made: the page must work with nothing but this server.
 
 from __future__ import annotations
 
-import json
-import os
-import subprocess
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
@@ -17,7 +13,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from conftest import Server, free_port, require_binary, untoc_kg_command
+from conftest import Server, free_port, requested_urls, start_server
 from service.project import Project
 from service.queryfiles import query_files
 
@@ -48,52 +44,10 @@ def site(state_dir: Path, project: Path) -> Iterator[Server]:
     data = project / "people.ttl"
     data.write_text("".join(
         f'<http://127.0.0.1:{port}/id/person/{n}> <http://xmlns.com/foaf/0.1/name> "Person <{n}>" .\n' for n in range(3)))
-    log = state_dir / f"server-{port}.log"
-    process = subprocess.Popen(
-        [*untoc_kg_command(), "--project", str(project), "serve", "--host", "127.0.0.1", "--port", str(port),
-         "--no-project-data", "--data", str(data), "--client-rate", "0"],
-        stdout=log.open("wb"), stderr=subprocess.STDOUT, env={**os.environ, "UNTOC_KG_STATE": str(state_dir)})
-    server = Server(f"http://127.0.0.1:{port}/", process, log)
-    deadline = time.monotonic() + 120
-    while process.poll() is None and time.monotonic() < deadline:
-        try:
-            if httpx.get(server.sparql, params={"query": "ASK {}"}, timeout=2).status_code == 200:
-                break
-        except httpx.TransportError:
-            time.sleep(0.2)
-    else:
-        server.stop()
-        pytest.fail(f"untoc-kg serve did not start:\n{log.read_text()}")
+    server = start_server(state_dir, "--no-project-data", "--data", str(data), "--client-rate", "0",
+                          project=project, port=port)
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    chromium = require_binary("chromium")
-    chromedriver = require_binary("chromedriver")
-    webdriver = pytest.importorskip("selenium.webdriver")
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                     "--no-first-run", "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1",
-                     f"--user-data-dir={tmp_path_factory.mktemp('chromium-sparql')}"):
-        options.add_argument(argument)
-    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    driver = webdriver.Chrome(service=webdriver.ChromeService(executable_path=chromedriver), options=options)
-    driver.set_page_load_timeout(60)
-    yield driver
-    driver.quit()
-
-
-def requested_urls(driver) -> list[str]:
-    urls = []
-    for entry in driver.get_log("performance"):
-        message = json.loads(entry["message"])["message"]
-        if message["method"] == "Network.requestWillBeSent":
-            urls.append(message["params"]["request"]["url"])
-    return urls
 
 
 def example_with_iris(server: Server, project: Path):

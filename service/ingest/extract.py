@@ -397,7 +397,7 @@ class _Reader:
     def body(self, passage: Passage) -> None:
         """A body line of a first page ("Working Group on Firearms", then "Vienna, 2 and 3 May 2018")."""
         mention = lexicon.find_bodies(passage.text, self.p.lang)[0]
-        node = self.group(mention.key, self.ev(passage, *mention.span))
+        self.group(mention.key, self.ev(passage, *mention.span))
         self.section = _Section(mention.key, passage, find_dates(passage.text))
         places = lexicon.find_places(passage.text, self.p.lang)
         if places:

@@ -27,6 +27,8 @@ exclude pragmas (constant graphs are declared, DESCRIBE becomes a CONSTRUCT); a 
 
 from __future__ import annotations
 
+import io
+import itertools
 import re
 import tempfile
 import time
@@ -218,8 +220,7 @@ class RemoteStore(Store):
             params["timeout"] = [str(int(self.server_timeout * 1000))]
         if form in ("CONSTRUCT", "DESCRIBE"):
             return _as_query_triples(self._parse_triples({"query": text, **params}))
-        with self._download({"query": text, **params}, JSON_RESULTS) as body:
-            return self._parse_results(body)
+        return self._solutions({"query": text, **params})
 
     def _dataset_params(self, dataset: Dataset | None) -> dict[str, list[str]]:
         """Protocol dataset parameters: the request's own (kept to served graphs), or the served union."""
@@ -272,22 +273,31 @@ class RemoteStore(Store):
         if time.monotonic() - listed_at > FOREIGN_GRAPHS_TTL:
             ours = set(self.remote_manifest.graphs)
             own_manifest = manifest_graph(self.base_iri)
-            listed = self._select(f"SELECT ?m ?g WHERE {{ GRAPH ?m {{ ?m <{VOID_SUBSET}> ?g }} }}")
-            others = {v.value for row in listed if row["m"].value != own_manifest for v in (row["m"], row["g"])}
+            listed = self._select(f"SELECT ?m ?g WHERE {{ GRAPH ?m {{ ?m <{VOID_SUBSET}> ?g }} "
+                                  f"FILTER(?m != <{own_manifest}>) }}")
+            others = {v.value for row in listed for v in (row["m"], row["g"])}
             graphs = tuple(sorted((self._unknown | others) - ours))
             self._foreign = (graphs, time.monotonic())
         return graphs
 
-    def _parse_results(self, body: IO[bytes]) -> ox.QuerySolutions | ox.QueryBoolean:
-        data = body.read()
-        if self.virtuoso:
-            if _ASK_HEAD.match(data):
-                return ox.parse_query_results(_virtuoso_ask(data), ox.QueryResultsFormat.JSON)
-            data = _VIRTUOSO_BOOLEAN.sub(lambda m: m.group(1) + (b"true" if m.group(2) == b"1" else b"false") + b'"', data)
-            data = _VIRTUOSO_BNODE.sub(rb"\1", data)
+    def _solutions(self, form: dict[str, object]) -> ox.QuerySolutions | ox.QueryBoolean:
+        """SPARQL JSON results parsed while they arrive: a million rows never sit in memory at once."""
+        response = self._open(form, JSON_RESULTS)
+        chunks = _network_chunks(response, self)
+        head = b""
+        for chunk in chunks:
+            head += chunk
+            if len(head) >= 256:
+                break
+        if self.virtuoso and _ASK_HEAD.match(head):
+            response.close()
+            return ox.parse_query_results(_virtuoso_ask(head), ox.QueryResultsFormat.JSON)
+        body = itertools.chain([head], chunks)
+        stream = _ChunkReader(_virtuoso_rows(body) if self.virtuoso else body, response)
         try:
-            return ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
+            return ox.parse_query_results(stream, ox.QueryResultsFormat.JSON)
         except SyntaxError as error:
+            response.close()
             raise StoreError(f"unreadable results from {self.endpoint}: {error}") from error
 
     def _parse_triples(self, form: dict[str, object]) -> Iterator[ox.Triple]:
@@ -299,8 +309,7 @@ class RemoteStore(Store):
                 raise StoreError(f"unreadable N-Triples from {self.endpoint}: {error}") from error
 
     def _select(self, sparql: str) -> list[ox.QuerySolution]:
-        with self._download({"query": sparql}, JSON_RESULTS) as body:
-            results = self._parse_results(body)
+        results = self._solutions({"query": sparql})
         if not isinstance(results, ox.QuerySolutions):
             raise StoreError(f"{self.endpoint} answered a SELECT with a boolean")
         return list(results)
@@ -317,24 +326,31 @@ class RemoteStore(Store):
         _raise_for_status(response, self.endpoint)
         return response
 
-    def _download(self, form: dict[str, object], accept: str) -> "_Spool":
-        """The answer's body in a spooled file: memory-bounded, and the connection is freed at once."""
-        spool = _Spool()
+    def _open(self, form: dict[str, object], accept: str) -> httpx.Response:
+        """A streamed answer whose status and headers were checked; the caller reads and closes it."""
+        request = self.client.build_request("POST", self.endpoint, data=form, headers={"Accept": accept})
         try:
-            with self.client.stream("POST", self.endpoint, data=form, headers={"Accept": accept}) as response:
-                if response.status_code >= 400:
-                    response.read()
-                    _raise_for_status(response, self.endpoint)
-                if response.headers.get("x-sql-state") == "S1TAT":
-                    raise StoreError(f"{self.endpoint} stopped the query after {self.server_timeout:g} s")
-                for chunk in response.iter_bytes():
-                    spool.file.write(chunk)
+            response = self.client.send(request, stream=True)
         except httpx.TimeoutException as error:
-            spool.close()
             raise StoreError(f"{self.endpoint} did not answer within {self.timeout:g} s") from error
         except httpx.HTTPError as error:
-            spool.close()
             raise StoreError(f"cannot reach {self.endpoint}: {error}") from error
+        if response.status_code >= 400 or response.headers.get("x-sql-state") == "S1TAT":
+            try:
+                response.read()
+            finally:
+                response.close()
+            if response.status_code < 400:
+                raise StoreError(f"{self.endpoint} stopped the query after {self.server_timeout:g} s")
+            _raise_for_status(response, self.endpoint)
+        return response
+
+    def _download(self, form: dict[str, object], accept: str) -> "_Spool":
+        """The answer's body in a spooled file (memory up to a few MiB, then disk), for graph results."""
+        spool = _Spool()
+        try:
+            for chunk in _network_chunks(self._open(form, accept), self):
+                spool.file.write(chunk)
         except BaseException:
             spool.close()
             raise
@@ -473,6 +489,69 @@ def write_manifest(graph_store: GraphStore, base_iri: str, graphs: Iterable[str]
 def default_graph_store(endpoint: str) -> str:
     """Virtuoso's layout: the authenticated Graph Store endpoint beside ``/sparql``."""
     return endpoint.rstrip("/") + "-graph-crud-auth"
+
+
+class _ChunkReader(io.RawIOBase):
+    """Byte chunks as a file object for pyoxigraph's parsers; closes the response when done."""
+
+    def __init__(self, chunks: Iterator[bytes], response: httpx.Response) -> None:
+        super().__init__()
+        self.chunks = chunks
+        self.response = response
+        self.pending = b""
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        while not self.pending:
+            chunk = next(self.chunks, None)
+            if chunk is None:
+                self.close()
+                return 0
+            self.pending = chunk
+        size = min(len(buffer), len(self.pending))
+        buffer[:size] = self.pending[:size]
+        self.pending = self.pending[size:]
+        return size
+
+    def close(self) -> None:
+        self.response.close()
+        super().close()
+
+
+def _network_chunks(response: httpx.Response, store: RemoteStore) -> Iterator[bytes]:
+    """The body's chunks; a server that stalls or drops mid-answer is a StoreError, not a hang."""
+    try:
+        yield from response.iter_bytes()
+    except httpx.TimeoutException as error:
+        raise StoreError(f"{store.endpoint} stalled for {store.timeout:g} s mid-answer") from error
+    except httpx.HTTPError as error:
+        raise StoreError(f"{store.endpoint} broke off its answer: {error}") from error
+    finally:
+        response.close()
+
+
+def _virtuoso_rows(chunks: Iterator[bytes]) -> Iterator[bytes]:
+    """Virtuoso's JSON with its booleans and blank node labels fixed, rewritten line by line.
+
+    Virtuoso writes one solution per line and a JSON string never holds a raw newline, so cutting
+    at newlines never splits a pattern.
+    """
+    carry = b""
+    for chunk in chunks:
+        carry += chunk
+        cut = carry.rfind(b"\n") + 1
+        if cut:
+            yield _virtuoso_fixed(carry[:cut])
+            carry = carry[cut:]
+    if carry:
+        yield _virtuoso_fixed(carry)
+
+
+def _virtuoso_fixed(data: bytes) -> bytes:
+    data = _VIRTUOSO_BOOLEAN.sub(lambda m: m.group(1) + (b"true" if m.group(2) == b"1" else b"false") + b'"', data)
+    return _VIRTUOSO_BNODE.sub(rb"\1", data)
 
 
 class _Spool:

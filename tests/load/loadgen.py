@@ -52,6 +52,12 @@ class Sample:
     kind: str
     status: int
     seconds: float
+    limit: str = ""  # the X-Limit a refusal named
+
+
+def sample(kind: str, response: httpx.Response, started: float) -> Sample:
+    limit = response.headers.get("x-limit", "").split("=")[0]
+    return Sample(kind, response.status_code, time.perf_counter() - started, limit)
 
 
 @dataclass
@@ -134,7 +140,7 @@ async def normal_client(base: str, index: int, deadline: float, samples: list[Sa
                     response = await http.get("/sparql", params={"query": CHEAP})
                 else:
                     response = await http.get(rng.choice(PAGES), headers={"Accept": "text/html"})
-                samples.append(Sample(kind, response.status_code, time.perf_counter() - started))
+                samples.append(sample(kind, response, started))
             except httpx.TransportError as error:
                 errors[f"{kind}: {type(error).__name__}"] += 1
             await asyncio.sleep(rng.uniform(*THINK_SECONDS))
@@ -150,7 +156,7 @@ async def hostile_client(base: str, index: int, deadline: float, samples: list[S
             try:
                 headers = {"Content-Type": "application/sparql-query"} if body else {}
                 response = await http.request(method, path, params=params, content=body, headers=headers)
-                samples.append(Sample("hostile", response.status_code, time.perf_counter() - started))
+                samples.append(sample("hostile", response, started))
             except httpx.TransportError as error:
                 errors[f"hostile: {type(error).__name__}"] += 1
             await asyncio.sleep(rng.uniform(0.1, 0.5))
@@ -181,8 +187,9 @@ async def run(base: str, pid: int, clients: int, seconds: float, hostile: int) -
 def summarize(samples: list[Sample], errors: Counter, rss: list[float], idle: float, clients: int,
               seconds: float, cpu: float, pid: int) -> Report:
     statuses: dict[str, Counter] = {}
-    for sample in samples:
-        statuses.setdefault(sample.kind, Counter())[str(sample.status)] += 1
+    for one in samples:
+        label = f"{one.status} {one.limit}" if one.limit else str(one.status)
+        statuses.setdefault(one.kind, Counter())[label] += 1
     cheap = [s.seconds for s in samples if s.kind == "cheap" and s.status == 200]
     pages = [s.seconds for s in samples if s.kind == "page" and s.status == 200]
     undesigned = sum(1 for s in samples if s.status >= 500 and s.status not in DESIGNED_5XX)
