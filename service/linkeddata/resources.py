@@ -112,9 +112,17 @@ def description_path(base: str, iri: str) -> str | None:
     return None
 
 
+LINKABLE_SCHEMES = ("http://", "https://")
+
+
 def href(base: str, iri: str) -> str:
-    """Where a page links for ``iri``: its description on this server, or the IRI itself."""
-    return description_path(base, iri) or iri
+    """Where a page links for ``iri``: its description on this server, or the IRI itself when it is
+    http(s); otherwise "" (shown as text), since a ``javascript:`` or ``data:`` IRI from the data
+    must never become a link, and escaping cannot stop that."""
+    local = description_path(base, iri)
+    if local:
+        return local
+    return iri if iri.lower().startswith(LINKABLE_SCHEMES) else ""
 
 
 def thing_iri_for_description(base: str, doc_path: str) -> tuple[str, str]:

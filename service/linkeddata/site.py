@@ -128,4 +128,10 @@ def represent(request: Request, render: Render, *, path: str, offers: Sequence[F
     if caching.is_fresh(request, the_site.manifest, etag):
         return caching.not_modified(headers)
     charset = "; charset=utf-8" if fmt.media_type.startswith("text/") or fmt.media_type.endswith("json") else ""
-    return Response(render(fmt, lang), media_type=fmt.media_type + charset, headers=headers)
+    try:
+        body = render(fmt, lang)
+    except ValueError:  # rdflib cannot write every graph in every format: RDF/XML needs XML names for properties
+        if fmt == HTML:
+            raise
+        return not_acceptable([offer for offer in offers if offer != fmt])
+    return Response(body, media_type=fmt.media_type + charset, headers=headers)

@@ -37,6 +37,9 @@ _TOKEN = re.compile(
 
 
 _ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
+MAX_NESTING = 500
+"""Deepest bracket nesting a query may have: the engine's parser recurses once per level and
+overflows its stack (killing the worker) a few thousand levels down; no real query nests 500."""
 
 
 class GuardError(Exception):
@@ -131,8 +134,23 @@ def _unescape(iri: str) -> str:
     return _ESCAPE.sub(lambda match: chr(int(match.group()[2:], 16)), iri)
 
 
+def nesting_depth(text: str) -> int:
+    """How deep ``{``, ``(`` and ``[`` nest in ``text`` (brackets inside strings, IRIs and comments do not count)."""
+    depth = deepest = 0
+    for token in tokens(text):
+        if token.kind == "other" and token.text in "({[":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token.kind == "other" and token.text in ")}]":
+            depth = max(0, depth - 1)
+    return deepest
+
+
 def check(text: str, base_iri: str, allowed_services: Sequence[str]) -> str | None:
     """The query form of ``text`` if it may run here; raises GuardError (403 update, 400 SERVICE) otherwise."""
+    depth = nesting_depth(text)
+    if depth > MAX_NESTING:
+        raise GuardError(400, f"the query nests brackets {depth} levels deep; at most {MAX_NESTING} are allowed")
     form = query_form(text)
     if form == "UPDATE":
         raise GuardError(403, "this endpoint is read-only: SPARQL Update is not accepted")

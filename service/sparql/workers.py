@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import signal
 import struct
 import sys
 import time
@@ -24,7 +25,8 @@ from ..config import SETTINGS_VARIABLE, Settings
 from .execution import Job, run
 from .formats import BY_NAME, ResultFormat
 
-HEAD, DATA, ERROR, END = b"H", b"D", b"E", b"Z"
+HEAD, DATA, ERROR, END, READY = b"H", b"D", b"E", b"Z", b"R"
+READY_SECONDS = 120
 _FRAME = struct.Struct(">cI")
 
 
@@ -56,6 +58,11 @@ class _PipeSink:
         self._frame(ERROR, json.dumps({"status": status, "message": message}).encode())
         self.stream.flush()
 
+    def ready(self) -> None:
+        """Tell the server the store is open: only then is the worker handed a query."""
+        self._frame(READY, b"")
+        self.stream.flush()
+
     def end(self) -> None:
         self._frame(END, b"")
         self.stream.flush()
@@ -72,6 +79,7 @@ def worker_main() -> None:
     os.dup2(sys.stderr.fileno(), sys.stdout.fileno())  # stray prints must not corrupt the frames
     sink = _PipeSink(frames)
     with open_store(settings) as store:
+        sink.ready()
         for line in sys.stdin.buffer:
             try:
                 run(store, Job.from_line(line), sink)
@@ -92,7 +100,11 @@ class Worker:
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             env={**os.environ, SETTINGS_VARIABLE: settings.to_env()},
         )
-        return cls(process)
+        worker = cls(process)
+        kind, _ = await asyncio.wait_for(worker.frame(), READY_SECONDS)  # a query waits for no start-up
+        if kind != READY:
+            raise RuntimeError(f"a query worker started with frame {kind!r} instead of ready")
+        return worker
 
     @property
     def alive(self) -> bool:
@@ -250,6 +262,9 @@ class WorkerPool:
             if time.monotonic() >= deadline:  # the wait timed out, or the deadline's timer killed the worker
                 raise QueryFailed(504, f"the query hit the time limit of {self.settings.query_timeout:g} s "
                                        "and was stopped") from None
+            if await _aborted(worker):
+                raise QueryFailed(422, "the query needed more memory than its worker may use "
+                                       f"(worker_memory_mb = {self.settings.worker_memory_mb} MiB) and was stopped") from None
             raise QueryFailed(500, "the query worker died while answering; it has been replaced") from None
 
     async def _stream(self, worker: Worker, deadline: float) -> AsyncIterator[bytes]:
@@ -269,6 +284,16 @@ class WorkerPool:
                 self._release(worker)
             else:
                 self._retire(worker)
+
+
+async def _aborted(worker: Worker) -> bool:
+    """Whether the worker died of SIGABRT: how Rust ends a process whose allocation failed under
+    its memory cap (``worker_memory_mb``, set by ``service.limits.apply_worker_memory_limit``)."""
+    try:
+        await asyncio.wait_for(asyncio.shield(worker.process.wait()), 2.0)
+    except TimeoutError:
+        return False
+    return worker.process.returncode == -signal.SIGABRT
 
 
 def _failure_message(kind: bytes, payload: bytes) -> str:
