@@ -196,7 +196,7 @@ def write_document(w: Writer, doc: Document, rng: random.Random) -> None:
 
     w.node(meeting, "Meeting", meeting_es, meeting_en, passages[:1])
     w.add(meeting, "meetingOf", group)
-    w.add(meeting, "ordinal", typed(doc.meeting, "positiveInteger"))
+    w.add(meeting, "ordinal", typed(doc.meeting, "integer"))
     w.add(meeting, "startDate", typed(doc.start.isoformat(), "date"))
     w.add(meeting, "endDate", typed((doc.start + timedelta(days=2)).isoformat(), "date"))
     w.add(meeting, "place", w.iri("id/place/vienna"))
@@ -225,7 +225,7 @@ def write_document(w: Writer, doc: Document, rng: random.Random) -> None:
         node = w.iri(f"id/session/{number}")
         w.node(node, "Session", f"{number}º período de sesiones de la Conferencia de las Partes",
                f"{english_ordinal(number)} session of the Conference of the Parties", passages[:1])
-        w.add(node, "ordinal", typed(number, "positiveInteger"))
+        w.add(node, "ordinal", typed(number, "integer"))
         w.add(node, "sessionOf", w.iri("id/conference"))
 
     w.node(w.iri("id/conference"), "Conference",
@@ -240,7 +240,7 @@ def write_document(w: Writer, doc: Document, rng: random.Random) -> None:
     for number, passage in enumerate(passages, start=1):
         w.node(passage, "Passage", f"{doc.symbol}, párrafo {number}", f"{doc.symbol}, paragraph {number}", [])
         w.add(passage, "passageOf", document)
-        w.add(passage, "paragraphNumber", typed(number, "positiveInteger"))
+        w.add(passage, "paragraphNumber", typed(number, "integer"))
         w.add(passage, "text", text(paragraph(rng, number, topic_es), "es"))
 
 

@@ -225,7 +225,7 @@ class _Reader:
     def session_node(self, ordinal: int, *spans: Evidence) -> URIRef:
         node = names.session(ordinal)
         self.entity(node, UNTOC.Session, names.session_labels(ordinal), *spans)
-        self.add(node, UNTOC.ordinal, Literal(ordinal, datatype=XSD.positiveInteger), *spans)
+        self.add(node, UNTOC.ordinal, Literal(ordinal, datatype=XSD.integer), *spans)
         self.add(node, UNTOC.sessionOf, names.iri("conference"), *spans)
         return node
 
@@ -374,7 +374,7 @@ class _Reader:
         self.consumed.add(title_passage.name)
         self.entity(item, UNTOC.AgendaItem, names.agenda_item_labels(number, pair), agenda_span, title_span)
         self.title(item, title_passage.text, title_span)
-        self.add(item, UNTOC.itemNumber, Literal(number, datatype=XSD.positiveInteger), number_span)
+        self.add(item, UNTOC.itemNumber, Literal(number, datatype=XSD.integer), number_span)
         self.add(item, UNTOC.itemOf, agenda, agenda_span, note_span)
         self.add(agenda, UNTOC.hasItem, item, agenda_span)
         self.add(self.doc, UNTOC.underAgendaItem, item, agenda_span, note_span)
@@ -632,7 +632,7 @@ class _Reader:
         body = lexicon.body(mention.series)
         labels = names.meeting_labels(mention.ordinal, (body.names["es"][0], body.names["en"][0]))
         self.entity(node, UNTOC.Meeting, labels, mention.name_span)
-        self.add(node, UNTOC.ordinal, Literal(mention.ordinal, datatype=XSD.positiveInteger), mention.name_span)
+        self.add(node, UNTOC.ordinal, Literal(mention.ordinal, datatype=XSD.integer), mention.name_span)
         self.add(node, UNTOC.meetingOf, mention.group, mention.name_span)
         self.add(mention.group, UNTOC.holds, node, mention.name_span)
         day_spans = [self.ev(passage, *day.span)]

@@ -103,7 +103,7 @@ def _add_passage(graph: Graph, passage: Passage, document: URIRef) -> None:
     graph.add((passage.iri, UNTOC.passageOf, document))
     graph.add((passage.iri, UNTOC.text, Literal(passage.text, lang=passage.lang)))
     if passage.number is not None:
-        graph.add((passage.iri, UNTOC.paragraphNumber, Literal(passage.number, datatype=XSD.positiveInteger)))
+        graph.add((passage.iri, UNTOC.paragraphNumber, Literal(passage.number, datatype=XSD.integer)))
 
 
 def annotation_iri(triple: Triple, span: Evidence, document: URIRef) -> URIRef:
