@@ -14,6 +14,7 @@ import asyncio
 import contextlib
 import ipaddress
 import math
+import os
 import resource
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -447,3 +448,19 @@ def apply_worker_memory_limit(megabytes: int) -> None:
     if hard != resource.RLIM_INFINITY:
         cap = min(cap, hard)
     resource.setrlimit(resource.RLIMIT_DATA, (cap, hard))
+
+
+WORKER_NICENESS = 10
+
+
+def lower_priority(pid: int) -> None:
+    """Run process ``pid`` (a query worker) at a lower CPU priority than the HTTP server.
+
+    Runaway queries and the start-up of workers that replace killed ones are CPU-bound; at equal
+    priority they starve the event loop that answers everyone. Quick queries still run promptly:
+    the scheduler favours a process that wakes after sleeping over one that has been computing.
+    """
+    try:
+        os.setpriority(os.PRIO_PROCESS, pid, WORKER_NICENESS)
+    except (OSError, AttributeError):
+        pass

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from ..config import SETTINGS_VARIABLE, Settings
+from ..limits import lower_priority
 from .execution import Job, run
 from .formats import BY_NAME, ResultFormat
 
@@ -100,6 +101,7 @@ class Worker:
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
             env={**os.environ, SETTINGS_VARIABLE: settings.to_env()},
         )
+        lower_priority(process.pid)
         worker = cls(process)
         kind, _ = await asyncio.wait_for(worker.frame(), READY_SECONDS)  # a query waits for no start-up
         if kind != READY:
