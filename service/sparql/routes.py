@@ -40,6 +40,9 @@ async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await pool.close()
 
 
+BUSY_RETRY_SECONDS = 5
+"""What a 503 (every query worker busy) asks the client to wait before trying again."""
+
 router = APIRouter(lifespan=lifespan)
 
 
@@ -59,7 +62,8 @@ async def sparql(request: Request) -> Response:
             return _without_query(request, operation)
         return await _answer(request, operation)
     except (ProtocolError, guard.GuardError, QueryFailed) as failure:
-        return _error(request, failure.status, failure.message)
+        busy = {"Retry-After": str(BUSY_RETRY_SECONDS)} if failure.status == 503 else None
+        return _error(request, failure.status, failure.message, busy)
     except NotAcceptable as failure:
         return _error(request, 406, str(failure))
 

@@ -212,11 +212,12 @@ class WorkerPool:
     async def answer(self, job: Job) -> Answer:
         """Run ``job`` within the time limit; raises QueryFailed with the status to send when it cannot.
 
-        The deadline covers waiting for a free worker, evaluation and the whole transfer: a worker
-        that still runs at the deadline is killed and replaced.
+        Waiting for a free worker is bounded by the time limit too, but answered with 503: a query
+        that never ran did not hit the limit. The deadline then covers evaluation and the whole
+        transfer: a worker that still runs at the deadline is killed and replaced.
         """
+        worker = await self._acquire(time.monotonic() + self.settings.query_timeout)
         deadline = time.monotonic() + self.settings.query_timeout
-        worker = await self._acquire(deadline)
         self._lease(worker, deadline)
         try:
             await worker.send(job)
