@@ -187,3 +187,13 @@ def requested_urls(driver) -> list[str]:
         if message["method"] == "Network.requestWillBeSent":
             urls.append(message["params"]["request"]["url"])
     return urls
+
+
+@pytest.fixture(scope="session")
+def canary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
+    """The loopback listeners and ``file:`` secret that every attack aims at (tests/canary.py)."""
+    from canary import Canary
+
+    running = Canary(tmp_path_factory.mktemp("canary"))
+    yield running
+    running.close()

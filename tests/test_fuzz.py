@@ -42,13 +42,6 @@ FRAGMENTS = ["SERVICE <@HTTP@> { ?s ?p ?o }", "FROM <@FILE@>", "FROM NAMED <@HTT
 
 
 @pytest.fixture(scope="module")
-def canary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Canary]:
-    running = Canary(tmp_path_factory.mktemp("fuzz-canary"))
-    yield running
-    running.close()
-
-
-@pytest.fixture(scope="module")
 def fuzzed(state_dir: Path, tmp_path_factory: pytest.TempPathFactory, canary: Canary) -> Iterator[Server]:
     server = start_hostile(state_dir, tmp_path_factory.mktemp("fuzz"), canary,
                            "--query-timeout", "2", "--client-rate", "0")

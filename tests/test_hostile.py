@@ -242,13 +242,6 @@ CORPUS = SSRF + FROM + UPDATES + BOMBS + SIZES + ENCODINGS + HEADERS + OUTPUT + 
 
 
 @pytest.fixture(scope="module")
-def canary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Canary]:
-    running = Canary(tmp_path_factory.mktemp("canary"))
-    yield running
-    running.close()
-
-
-@pytest.fixture(scope="module")
 def hostile(state_dir: Path, tmp_path_factory: pytest.TempPathFactory, canary: Canary) -> Iterator[Server]:
     """The server under attack: a short time limit, and no per-client budget (tested on its own)."""
     server = start_hostile(state_dir, tmp_path_factory.mktemp("hostile"), canary,

@@ -21,13 +21,6 @@ LOAD_SERVE_ARGS = ("--query-timeout", "2", "--query-workers", "8")
 
 
 @pytest.fixture(scope="module")
-def canary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Canary]:
-    running = Canary(tmp_path_factory.mktemp("load-canary"))
-    yield running
-    running.close()
-
-
-@pytest.fixture(scope="module")
 def loaded(state_dir: Path, tmp_path_factory: pytest.TempPathFactory, canary: Canary) -> Iterator[Server]:
     server = start_hostile(state_dir, tmp_path_factory.mktemp("load"), canary, *LOAD_SERVE_ARGS)
     yield server
