@@ -95,6 +95,26 @@ def test_a_cheap_query_answers_while_a_slow_one_runs(limited) -> None:
     assert slow["response"].status_code == 504
 
 
+def test_a_query_that_never_gets_a_worker_is_told_to_retry(serve, data_file) -> None:
+    """With one worker, of two runaway queries sent at once one runs into the time limit (504);
+    the other waits as long for the worker, never runs, and gets 503 with Retry-After. (The slow-query
+    lane, which would stop the second one earlier, is widened to isolate the pool.)"""
+    single = serve("--no-project-data", "--data", str(data_file), "--query-timeout", str(TIMEOUT_SECONDS),
+                   "--query-workers", "1", "--max-slow-queries", "2", "--client-rate", "0")
+    responses: list[httpx.Response] = []
+    runners = [threading.Thread(target=lambda: responses.append(
+        httpx.post(single.sparql, data={"query": SLOW}, timeout=120))) for _ in range(2)]
+    for runner in runners:
+        runner.start()
+    for runner in runners:
+        runner.join()
+    by_status = {response.status_code: response for response in responses}
+    assert sorted(by_status) == [503, 504]
+    assert by_status[503].headers["retry-after"].isdigit()
+    assert "query worker" in by_status[503].text and "time limit" not in by_status[503].text
+    assert f"time limit of {TIMEOUT_SECONDS} s" in by_status[504].text
+
+
 def _busy(pid: int) -> bool:
     """A worker that is computing rather than waiting for a job."""
     return _state(pid) == "R"
