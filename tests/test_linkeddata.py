@@ -21,9 +21,8 @@ from rdflib import Dataset, Graph, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCAT, RDF, RDFS, VOID, XSD
 
-from conftest import Server, require_binary
+from conftest import UNLIMITED, Server, require_binary, select
 
-UNLIMITED = ("--client-rate", "100", "--client-burst", "1000000000")
 RDF_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
              "application/rdf+xml": "xml"}
 EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
@@ -40,14 +39,6 @@ REPORT = "id/document/CTOC/COP/WG.4/2023/5"
 def ld(serve) -> Server:
     """The project's data on a real server whose client budget does not get in the tests' way."""
     return serve(*UNLIMITED)
-
-
-def select(server: Server, query: str) -> list[dict[str, str]]:
-    """Rows of a SELECT on the server's own endpoint, each variable by its value."""
-    response = httpx.get(server.sparql, params={"query": query}, headers={"Accept": "application/sparql-results+json"},
-                         timeout=30)
-    assert response.status_code == 200, response.text
-    return [{k: v["value"] for k, v in row.items()} for row in response.json()["results"]["bindings"]]
 
 
 def own_triples(server: Server, iri: str) -> set[tuple[str, str]]:

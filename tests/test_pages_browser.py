@@ -4,26 +4,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import httpx
 import pytest
 
-from conftest import Server, requested_urls
+from conftest import UNLIMITED, Server, requested_urls, select
 
 pytestmark = pytest.mark.browser
 
-UNLIMITED = ("--client-rate", "100", "--client-burst", "1000000000")
 REPORT = "id/document/CTOC/COP/WG.4/2023/5"
 
 
 @pytest.fixture(scope="module")
 def site(serve) -> Server:
     return serve(*UNLIMITED)
-
-
-def select(server: Server, query: str) -> list[dict[str, str]]:
-    response = httpx.get(server.sparql, params={"query": query}, headers={"Accept": "application/sparql-results+json"},
-                         timeout=30)
-    return [{k: v["value"] for k, v in row.items()} for row in response.json()["results"]["bindings"]]
 
 
 def assert_self_contained(driver, server: Server) -> None:
