@@ -154,7 +154,9 @@ def _inputs(args: argparse.Namespace, base_iri: str) -> BuildInputs:
 
 def _ensure_store(args: argparse.Namespace, base_iri: str) -> Path:
     """The store to use: ``--store`` as built, or one built for exactly these inputs."""
-    if args.store is not None and Manifest.read(args.store) is not None:
+    if args.store is not None and (built := Manifest.read(args.store)) is not None:
+        if not built.current:
+            raise UsageError(f"{args.store} was built by another version of untoc-kg: run untoc-kg build --store {args.store}")
         return args.store
     inputs = _inputs(args, base_iri)
     store_dir = args.store or default_store_dir(inputs)

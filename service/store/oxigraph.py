@@ -8,11 +8,18 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from . import Dataset, QueryResults, Store, StoreError, named_nodes
-from .manifest import ENGINE_DIR, Manifest
+from .manifest import ENGINE_DIR, STORE_FORMAT, Manifest
+
+ONLY_IN_THE_DEFAULT_GRAPH = "{ ?s ?p ?o FILTER NOT EXISTS { GRAPH ?g { ?s ?p ?o } } }"
+"""The triples an input stated in the default graph and in no named graph (the build merged the rest in)."""
 
 
 class OxigraphStore(Store):
-    """A pyoxigraph store; pyoxigraph releases the GIL while it evaluates a query."""
+    """A pyoxigraph store; pyoxigraph releases the GIL while it evaluates a query.
+
+    ``untoc-kg build`` writes the merge of every graph into the default graph, so a query without a
+    dataset reads the default graph itself: a set, where Oxigraph's union option would be a bag.
+    """
 
     def __init__(self, engine: ox.Store, manifest: Manifest) -> None:
         self.engine = engine
@@ -25,6 +32,9 @@ class OxigraphStore(Store):
         manifest = Manifest.read(store_dir)
         if manifest is None:
             raise StoreError(f"{store_dir} is not a store built by untoc-kg build (no manifest)")
+        if not manifest.current:
+            raise StoreError(f"{store_dir} was built by another version of untoc-kg (store format "
+                             f"{manifest.store_format}, this one reads {STORE_FORMAT}): run untoc-kg build again")
         try:
             return cls(ox.Store.read_only(str(store_dir / ENGINE_DIR)), manifest)
         except OSError as error:
@@ -35,8 +45,6 @@ class OxigraphStore(Store):
         if dataset:
             options["default_graph"] = named_nodes(dataset.default_graphs)
             options["named_graphs"] = named_nodes(dataset.named_graphs)
-        else:
-            options["use_default_graph_as_union"] = True
         try:
             return self.engine.query(sparql, **options)
         except OSError as error:
@@ -46,4 +54,9 @@ class OxigraphStore(Store):
         return dict(self.manifest.graph_sizes)
 
     def quads(self) -> Iterator[ox.Quad]:
-        return iter(self.engine.quads_for_pattern(None, None, None, None))
+        """Every named graph's quads, then what was stated in the default graph alone (not the merge)."""
+        for graph in self.engine.named_graphs():
+            yield from self.engine.quads_for_pattern(None, None, None, graph)
+        if self.manifest.graph_sizes.get(""):
+            for row in self.engine.query(f"SELECT ?s ?p ?o {ONLY_IN_THE_DEFAULT_GRAPH}"):
+                yield ox.Quad(row["s"], row["p"], row["o"])

@@ -42,7 +42,7 @@ import httpx
 import pyoxigraph as ox
 
 from . import Dataset, QueryResults, Store, StoreError
-from .manifest import Manifest
+from .manifest import STORE_FORMAT, Manifest
 
 MANIFEST_PREFIX = "urn:x-untoc-kg:manifest:"
 DEFAULT_PREFIX = "urn:x-untoc-kg:default:"
@@ -398,6 +398,8 @@ class RemoteStore(Store):
             built_at=built.built_at,
             graph_sizes=self.graph_sizes(),
             sources=[self.endpoint],
+            triples=sum(self.graph_sizes().values()),
+            store_format=STORE_FORMAT,
         )
 
 
