@@ -1,7 +1,7 @@
 """The peers the endpoint is measured against, each a real server process on loopback.
 
-``python -m bench.peers floor STORE_DIR BASE PORT`` serves a bare pyoxigraph store behind one
-minimal FastAPI route (the floor: what any endpoint on this engine costs at least);
+``python -m bench.peers floor ENGINE_DIR BASE PORT`` serves untoc-kg's built store with bare pyoxigraph
+behind one minimal FastAPI route (the floor: what any endpoint on this engine costs at least);
 ``python -m bench.peers rdflib FILE PORT`` serves the same N-Quads with rdflib-endpoint.
 """
 
@@ -21,13 +21,17 @@ FORMATS = {
 
 
 def floor_app(store_dir: str, base: str) -> FastAPI:
-    """GET /sparql?query=…: the union default graph, JSON for solutions, N-Triples for graphs."""
+    """GET /sparql?query=…: JSON for solutions, N-Triples for graphs.
+
+    ``store_dir`` is the engine folder of a store made by ``untoc-kg build``, whose default graph
+    already holds the merge of every graph, so the floor answers the same as untoc-kg.
+    """
     store = ox.Store.read_only(store_dir)
     app = FastAPI()
 
     @app.get("/sparql")
     def sparql(query: str = Query(...)) -> Response:
-        results = store.query(query, base_iri=base, use_default_graph_as_union=True)
+        results = store.query(query, base_iri=base)
         fmt, media = FORMATS["nt" if isinstance(results, ox.QueryTriples) else "json"]
         return Response(results.serialize(format=fmt), media_type=media)
 
