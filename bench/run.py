@@ -42,9 +42,10 @@ JSON = "application/sparql-results+json"
 
 BARE_BULK_LOAD = ("import pyoxigraph as ox, sys; s = ox.Store(sys.argv[1]); "
                   "s.bulk_load(path=sys.argv[2], format=ox.RdfFormat.N_QUADS); s.flush(); ")
-BARE_MERGE = ("s.query('CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }')"
-              ".serialize(sys.argv[1] + '/merged.nt', ox.RdfFormat.N_TRIPLES); "
-              "s.bulk_load(path=sys.argv[1] + '/merged.nt', format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph()); ")
+BARE_MERGE = ("ox.serialize((q.triple for q in ox.parse(path=sys.argv[2], format=ox.RdfFormat.N_QUADS)), "
+              "sys.argv[1] + '/merged.nt', ox.RdfFormat.N_TRIPLES); "
+              "s.bulk_load(path=sys.argv[1] + '/merged.nt', format=ox.RdfFormat.N_TRIPLES, to_graph=ox.DefaultGraph(), "
+              "lenient=True); ")
 """Bare pyoxigraph building a store from the corpus; BARE_MERGE adds what ``untoc-kg build`` adds for a set union."""
 
 
