@@ -49,7 +49,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="untoc-kg", description=__doc__)
-    parser.add_argument("--project", type=Path, default=Project().root, help="checkout holding ontology/, shapes/, data/")
+    parser.add_argument("--project", type=Path, default=Project().root, help=PROJECT_HELP)
     commands = parser.add_subparsers(dest="command", required=True)
 
     serve = commands.add_parser("serve", help="serve the SPARQL endpoint and Linked Data views")
@@ -97,7 +97,13 @@ def _parser() -> argparse.ArgumentParser:
     ingest.add_argument("--force", action="store_true", help="replace an existing output file")
     ingest.add_argument("--allow-conflicts", action="store_true", help="write even if facts contradict data/")
     ingest.set_defaults(run=_ingest)
+    for command in commands.choices.values():
+        # SUPPRESS: given after the subcommand it overrides, left out it keeps the one given before
+        command.add_argument("--project", type=Path, default=argparse.SUPPRESS, help=PROJECT_HELP)
     return parser
+
+
+PROJECT_HELP = "checkout holding ontology/, shapes/, data/ (before or after the subcommand)"
 
 
 LIMIT_OPTIONS = {
@@ -230,6 +236,8 @@ def _validate(args: argparse.Namespace) -> int:
         if missing:
             raise UsageError(f"no such file: {missing[0]}")
         reports = validate_files(list(args.paths), project.shapes_files(), project.ontology_files())
+    elif not project.data_files():
+        raise UsageError(f"no data files to validate in {project.root / 'data'}")
     else:
         reports = validate_project(project)
     for report in reports:

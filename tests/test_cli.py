@@ -28,3 +28,10 @@ def test_validate_missing_path() -> None:
     result = run("validate", "/nonexistent.trig")
     assert result.returncode == 2
     assert "no such file" in result.stderr
+
+
+def test_project_option_goes_before_or_after_the_subcommand(tmp_path) -> None:
+    for args in (("--project", str(tmp_path), "validate"), ("validate", "--project", str(tmp_path))):
+        result = run(*args)
+        assert result.returncode == 2
+        assert result.stderr.strip() == f"untoc-kg validate: no data files to validate in {tmp_path / 'data'}"
