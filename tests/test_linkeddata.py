@@ -379,6 +379,27 @@ def test_conditional_requests(ld: Server) -> None:
     assert "max-age" in first.headers["cache-control"]
 
 
+def test_a_served_representation_is_always_the_one_asked_for(ld: Server) -> None:
+    """Each worker keeps what it rendered: asked again, in any order, a variant is the same bytes and
+    the same ETag, and never another format's or language's answer."""
+    url = ld.url + "doc/" + REPORT.removeprefix("id/")
+    variants = [(media_type, language) for media_type in RDF_TYPES for language in ("en", "es")]
+    variants += [("text/html", "en"), ("text/html", "es")]
+    seen: dict[tuple[str, str], httpx.Response] = {}
+    with httpx.Client(timeout=30) as client:  # one connection, so one worker
+        for variant in [*variants, *reversed(variants), *variants]:
+            media_type, language = variant
+            answer = client.get(url, headers={"Accept": media_type, "Accept-Language": language})
+            assert answer.status_code == 200 and answer.headers["content-type"].split(";")[0] == media_type
+            first = seen.setdefault(variant, answer)
+            assert answer.content == first.content and answer.headers["etag"] == first.headers["etag"]
+    for media_type in RDF_TYPES:  # RDF does not depend on the language; each parses as what it claims to be
+        assert seen[(media_type, "en")].content == seen[(media_type, "es")].content
+        assert (URIRef(ld.url + REPORT), None, None) in parse(seen[(media_type, "en")].text, media_type, url)
+    assert '<html lang="en">' in seen[("text/html", "en")].text and '<html lang="es">' in seen[("text/html", "es")].text
+    assert len({answer.content for answer in seen.values()}) == len(RDF_TYPES) + 2
+
+
 def test_head_and_cors(ld: Server) -> None:
     url = ld.url + "doc/meeting/WG.4/13"
     got = get(url, Accept="text/turtle", Origin="http://elsewhere.example")
@@ -479,3 +500,15 @@ def test_long_inverse_lists_are_paged(popular: Server) -> None:
     assert len(re.findall(r'<a class="meeting-link"', pages[0].text)) == 120
     turtle = Graph().parse(data=get(url, Accept="text/turtle").text, format="turtle")
     assert len(set(turtle.subjects(URIRef("http://ld.test/ontology#meetingOf"), URIRef("http://ld.test/id/group/G")))) == 120
+
+
+def test_a_repeated_parameter_is_read_as_its_last_value_and_cached_so(popular: Server) -> None:
+    url = popular.url + "doc/group/G"
+    shown = lambda response: re.findall(r'<li><a href="(/doc/meeting/G/\d+)">', response.text)
+    for _ in range(2):
+        second = get(f"{url}?lang=en&page=1&page=2", Accept=BROWSER_ACCEPT)
+        first = get(f"{url}?lang=en&page=2&page=1", Accept=BROWSER_ACCEPT)
+        assert shown(first) == shown(get(f"{url}?page=1&lang=en", Accept=BROWSER_ACCEPT))
+        assert shown(second) == shown(get(f"{url}?page=2&lang=en", Accept=BROWSER_ACCEPT))
+        assert not set(shown(first)) & set(shown(second))
+        assert first.headers["etag"] != second.headers["etag"]

@@ -103,11 +103,24 @@ def _batches(nodes: Iterable[URIRef]) -> Iterable[list[URIRef]]:
         yield ordered[start:start + LABEL_BATCH]
 
 
+def subject_triples_query(nodes: Iterable[URIRef], predicates: tuple[URIRef, ...] = ()) -> str:
+    """The triples of ``nodes``, only ``predicates`` when given.
+
+    The predicates are a UNION of one pattern each, not a second ``VALUES``: with two ``VALUES``
+    blocks Oxigraph 0.5 does not use them to look the triples up (on a million triples, 3-4 s
+    instead of 12-20 ms for a group whose passages come from 192 documents).
+    """
+    subjects = f"VALUES ?s {{ {_values(nodes)} }}"
+    if not predicates:
+        return f"SELECT DISTINCT ?s ?p ?o {{ {subjects} ?s ?p ?o }}"
+    patterns = " UNION ".join(f"{{ ?s {term(str(p))} ?o BIND({term(str(p))} AS ?p) }}" for p in predicates)
+    return f"SELECT DISTINCT ?s ?p ?o {{ {subjects} {patterns} }}"
+
+
 def _add_subject_triples(store: Store, graph: Graph, nodes: Iterable[URIRef], predicates: tuple[URIRef, ...] = ()) -> None:
     """Add the triples of ``nodes`` (only ``predicates`` when given): passages with their text, documents."""
-    restrict = f"VALUES ?p {{ {_values(predicates)} }}" if predicates else ""
     for batch in _batches(nodes):
-        for row in store.query(f"SELECT DISTINCT ?s ?p ?o {{ VALUES ?s {{ {_values(batch)} }} {restrict} ?s ?p ?o }}"):
+        for row in store.query(subject_triples_query(batch, predicates)):
             graph.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
 
 

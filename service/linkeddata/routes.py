@@ -19,7 +19,7 @@ from fastapi.responses import FileResponse
 from ..namespaces import ONTOLOGY_PATH, SHAPES_PATH
 from ..negotiation import negotiate
 from . import caching, catalog, pages, vocabulary, void
-from .describe import describe, describe_graph, first_existing
+from .describe import describe, describe_graph
 from .dumps import DUMP_FORMATS, dumps_dir, ensure_dumps
 from .formats import CONTEXT_PATH, serialize
 from .i18n import MESSAGES
@@ -88,7 +88,7 @@ def _guess(rest: str) -> str:
 
 def _see_other(request: Request, the_site: Site, prefix: str, path: str, doc_prefix: str) -> Response:
     """303 from a thing to the document describing it (or 404 when the dataset names no such thing)."""
-    iri = first_existing(the_site.store, candidate_iris(the_site.base, prefix, path))
+    iri = the_site.first_existing(candidate_iris(the_site.base, prefix, path))
     if iri is None:
         return _not_found(request, the_site.base + prefix + path, _guess(path))
     target = "/" + location(doc_prefix + unquote(iri[len(the_site.base + prefix):]))
@@ -117,7 +117,7 @@ def description(request: Request, path: str) -> Response:
     the_site = site(request)
     stem, fixed = split_extension(path)
     prefix, rest = thing_iri_for_description(the_site.base, stem)
-    iri = first_existing(the_site.store, candidate_iris(the_site.base, prefix, rest))
+    iri = the_site.first_existing(candidate_iris(the_site.base, prefix, rest))
     if iri is None:
         return _not_found(request, the_site.base + prefix + rest, _guess(rest))
     doc_path = "/" + location(DOC_PREFIX + stem)

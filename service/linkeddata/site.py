@@ -20,7 +20,7 @@ from ..negotiation import negotiate, negotiate_language
 from ..store import Store
 from ..store.manifest import Manifest
 from . import caching
-from .describe import describe_graph
+from .describe import describe_graph, first_existing
 from .formats import CONTEXT_PATH, jsonld_context
 from .i18n import LANGUAGES
 from .resources import HTML, OFFERED_MEDIA_TYPES, RDF_FORMATS, Format, format_for_media_type
@@ -38,12 +38,15 @@ class NoSuchPage(Exception):
 
 @dataclass
 class Site:
-    """The store, its manifest and base, and what is computed once per store (the JSON-LD context)."""
+    """The store, its manifest and base, and what is computed once per store: the JSON-LD context,
+    the representations already rendered, the IRIs request paths were found to name."""
 
     store: Store
     settings: Settings
     manifest: Manifest
     cache: dict[str, Any] = field(default_factory=dict)
+    representations: caching.LRU[bytes] = field(default_factory=caching.representations)
+    resolved: caching.LRU[str] = field(default_factory=lambda: caching.LRU(caching.RESOLUTION_CACHE_ENTRIES))
 
     @property
     def base(self) -> str:
@@ -56,6 +59,18 @@ class Site:
     @property
     def context_url(self) -> str:
         return self.base + CONTEXT_PATH
+
+    def first_existing(self, iris: Sequence[str]) -> str | None:
+        """The first of ``iris`` the store says anything about; remembered when found (the store
+        never changes), so a thing asked for again costs no query. Misses are not kept: anyone
+        can make up paths that name nothing."""
+        key = tuple(iris)
+        found = self.resolved.get(key)
+        if found is None:
+            found = first_existing(self.store, iris)
+            if found is not None:
+                self.resolved.put(key, found)
+        return found
 
 
 def site(request: Request) -> Site:
@@ -116,7 +131,8 @@ def represent(request: Request, render: Render, *, path: str, offers: Sequence[F
         return not_acceptable(offers)
     lang = language(request) if fmt == HTML else ""
     the_site = site(request)
-    etag = caching.entity_tag(the_site.manifest, *caching.variant_key(request, fmt.media_type, lang))
+    variant = caching.variant_key(request, fmt.media_type, lang)
+    etag = caching.entity_tag(the_site.manifest, *variant)
     vary = "Accept-Language" if fixed else caching.VARY
     headers = {**caching.standard_headers(vary), **caching.validators(the_site.manifest, etag)}
     if len(offers) > 1:
@@ -128,10 +144,14 @@ def represent(request: Request, render: Render, *, path: str, offers: Sequence[F
     if caching.is_fresh(request, the_site.manifest, etag):
         return caching.not_modified(headers)
     charset = "; charset=utf-8" if fmt.media_type.startswith("text/") or fmt.media_type.endswith("json") else ""
-    try:
-        body = render(fmt, lang)
-    except ValueError:  # rdflib cannot write every graph in every format: RDF/XML needs XML names for properties
-        if fmt == HTML:
-            raise
-        return not_acceptable([offer for offer in offers if offer != fmt])
+    key = (*caching.store_key(the_site.manifest), *variant)
+    body = the_site.representations.get(key)
+    if body is None:
+        try:
+            body = render(fmt, lang)
+        except ValueError:  # rdflib cannot write every graph in every format: RDF/XML needs XML names for properties
+            if fmt == HTML:
+                raise
+            return not_acceptable([offer for offer in offers if offer != fmt])
+        the_site.representations.put(key, body)
     return Response(body, media_type=fmt.media_type + charset, headers=headers)
