@@ -9,8 +9,11 @@ from __future__ import annotations
 import os
 import socket
 import subprocess
+import threading
 import time
+import uuid
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
@@ -21,7 +24,8 @@ from conftest import PROJECT_ROOT, free_port, require_binary, untoc_kg_command
 from service.build import BuildInputs, build
 from service.store import Dataset, StoreError
 from service.store.oxigraph import OxigraphStore
-from service.store.remote import RemoteStore, query_form, without_from
+from service.store.remote import (RDF_TYPE, Footprint, RemoteStore, ServiceUnsupported, may_match_hidden, query_form,
+                                  without_from)
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 G1, G2 = "http://example.org/g1", "http://example.org/g2"
@@ -143,6 +147,51 @@ def test_without_from_keeps_iris_strings_and_comments() -> None:
     assert without_from(query) == 'PREFIX ex: <http://x/> SELECT *     { ?s ?p "FROM <a>" } # FROM <b>'
 
 
+# --- which queries can go without Virtuoso's exclusion pragmas --------------------------------------
+
+BASE = "http://served.test/"
+HIDDEN = Footprint(frozenset({RDF_TYPE, "http://x/shared"}), frozenset({"http://x/SystemClass"}), BASE,
+                   base_subjects=False, base_objects=True)
+U = "PREFIX u: <http://u/> "
+
+
+@pytest.mark.parametrize(("query", "may_match"), [
+    ("ASK {}", False),
+    (U + "SELECT * { ?s u:p ?o ; u:q [ u:r ?x ] , ?y . ?x a u:C FILTER(?o > 3) OPTIONAL { ?s u:s ?z } }", False),
+    (U + "SELECT * { { SELECT ?s { ?s u:p ?o } } UNION { ?s u:q/u:r+ ?v } MINUS { ?s ^u:t 1 } }", False),
+    (U + 'SELECT * { ?s u:p "x"@en-GB, "y"^^u:dt, -1.5, true, _:b BIND(STR(?s) AS ?t) VALUES ?s { u:a } }', False),
+    (U + "CONSTRUCT { ?s ?p ?o } WHERE { ?s u:p ?o } ORDER BY ?o LIMIT 3", False),
+    (U + "SELECT * { ?s u:p ?o SERVICE <http://remote.test/sparql> { ?s ?p ?o } }", False),
+    (f"BASE <{BASE}> SELECT * {{ <id/x> ?p ?o ; a ?c }}", False),  # a subject of this deployment's own
+    ("SELECT * { ?s ?p ?o }", True),
+    (U + "SELECT * { ?s u:p ?o ; ?q ?r }", True),
+    (U + "SELECT * { ?s u:p ?o . ?x a ?c }", True),  # hidden graphs use rdf:type
+    (U + "SELECT * { ?s a u:C, <http://x/SystemClass> }", True),
+    (U + "SELECT * { ?s <http://x/shared> ?o }", True),
+    (U + "SELECT * { ?s u:p* ?o }", True),  # a zero-length path matches every node of every graph
+    (U + "SELECT * { ?s u:p? ?o }", True),
+    (U + "SELECT * { ?s !u:p ?o }", True),
+    (U + "SELECT * { ?s (u:p|<http://x/shared>) ?o }", True),
+    (U + "SELECT * { GRAPH ?g { ?s u:p ?o } }", True),
+    (U + "SELECT * FROM <http://g> { ?s u:p ?o }", True),
+    (U + "SELECT * { ?s u:p ?o FILTER NOT EXISTS { ?s ?p ?z } }", True),
+    (U + "SELECT (EXISTS { ?s ?p ?z } AS ?e) { ?s u:p ?o }", True),
+    (U + "SELECT * { { SELECT ?s { ?s ?p ?o } } }", True),
+    (U + "SELECT * { ?s u:p (1 2) }", True),  # a collection's rdf:first / rdf:rest
+    (U + "SELECT * { ?s undeclared:p ?o }", True),
+    (U + "DESCRIBE ?s WHERE { ?s u:p ?o }", True),
+    (U + "SELECT * { ?s u:p ?o FILTER(?a<?b)?s?p?o.FILTER(?c>?d) }", True),  # an IRI-looking token hides a pattern
+    (U + "SELECT * { << ?a ?b ?c >> u:q ?z }", True),
+    (f"SELECT * {{ ?s ?p <{BASE}id/x> }}", True),  # hidden graphs hold objects under the base
+    (f"SELECT * {{ <{BASE}id/x> ?p/?q ?o }}", True),
+    (f"SELECT * {{ <{BASE}id/x> ?p [ ?q ?r ] }}", True),
+    (U + "SELECT * { ?s u:p ?o", True),
+])
+def test_which_queries_may_match_a_hidden_graph(query: str, may_match: bool) -> None:
+    assert may_match_hidden(query, BASE, HIDDEN) is may_match
+    assert may_match_hidden(query, BASE, None) is True  # before the footprint is read: always the pragmas
+
+
 # --- the same answers as the embedded store ----------------------------------------------------------
 
 @pytest.mark.parametrize("query", COMPARED_QUERIES)
@@ -205,11 +254,65 @@ def test_protocol_dataset_overrides_from(remote: RemoteStore) -> None:
 
 def test_union_hides_system_graphs_and_other_deployments(virtuoso: str, remote: RemoteStore, files: tuple[Path, Path]) -> None:
     load(virtuoso, "http://other.test/", ("http://other.test/graph/x", files[1]))
-    time.sleep(2.5)  # the list of other deployments' graphs is refreshed every 2 s
+    time.sleep(2.5)  # a query never uses a list of other deployments' graphs read more than 2 s before
     graphs = {s["g"].value for s in remote.query("SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } }")}
     assert graphs == {G1, G2}
     count = next(iter(remote.query("SELECT (COUNT(*) AS ?n) { ?s ?p ?o }")))["n"].value
     assert int(count) == sum(remote.graph_sizes().values())
+
+
+def wait_for_footprint(store: RemoteStore) -> None:
+    deadline = time.monotonic() + 60
+    while store._hidden_graphs().footprint is None:
+        assert time.monotonic() < deadline, "the watcher never read the hidden graphs' footprint"
+        time.sleep(0.1)
+
+
+def test_queries_that_cannot_match_hidden_graphs_skip_the_pragmas_and_a_later_deployment_stays_hidden(
+        virtuoso: str, tmp_path: Path) -> None:
+    """The pragmas cost heavy joins several times their time; a query that provably cannot match a graph
+    of another deployment (or Virtuoso's own) goes without them. A deployment loaded after the store
+    opened, with the same predicate and a triple about our own resource, must stay hidden all the same."""
+    unique = f"http://example.org/only-{uuid.uuid4().hex}"
+    base, other = f"http://ours-{uuid.uuid4().hex[:8]}.test/", f"http://theirs-{uuid.uuid4().hex[:8]}.test/"
+    ours = tmp_path / "ours.nt"
+    ours.write_text(f'<{base}id/a> <{unique}> "ours" .\n<{base}id/a> <{RDF_TYPE}> <{base}Thing> .\n')
+    theirs = tmp_path / "theirs.nt"
+    theirs.write_text(f'<{other}id/b> <{unique}> "theirs" .\n<{base}id/a> <http://example.org/said> "theirs" .\n')
+    by_predicate = f"SELECT ?o {{ ?s <{unique}> ?o }}"
+    by_subject = f"SELECT ?o {{ <{base}id/a> ?p ?o FILTER(isLiteral(?o)) }}"
+    load(virtuoso, base, (f"{base}graph/1", ours))
+    with RemoteStore.open(virtuoso, base) as store:
+        wait_for_footprint(store)
+        for query in (by_predicate, by_subject):
+            assert store._pragmas(query, None) == ""
+            assert [s["o"].value for s in store.query(query)] == ["ours"]
+        assert store._pragmas("SELECT * { ?s ?p ?o }", None)
+        load(virtuoso, other, (f"{other}graph/1", theirs))
+        time.sleep(2.5)  # a query never uses a list of hidden graphs read more than 2 s before
+        for query in (by_predicate, by_subject):
+            assert [s["o"].value for s in store.query(query)] == ["ours"]
+        wait_for_footprint(store)
+        for query in (by_predicate, by_subject):
+            assert store._pragmas(query, None), "their graph uses the predicate and our subject: pragmas again"
+            assert [s["o"].value for s in store.query(query)] == ["ours"]
+
+
+def test_service_with_the_pragmas_is_refused_rather_than_answered_empty(remote: RemoteStore) -> None:
+    """Virtuoso would send the SERVICE body with a FILTER on an unbound variable: an empty, wrong answer."""
+    query = "SELECT * { ?s ?p ?o SERVICE <http://127.0.0.1:9/sparql> { ?a ?b ?c } }"
+    with pytest.raises(ServiceUnsupported, match="SERVICE"):
+        remote.query(query)
+    with pytest.raises(ServiceUnsupported, match="SERVICE"):
+        remote.query(query.replace("?s ?p ?o", ""), Dataset(default_graphs=(G1,)))
+
+
+def test_virtuoso_define_pragmas_in_a_query_are_refused(remote: RemoteStore) -> None:
+    """A query's own ``define input:default-graph-uri`` would undo the exclusions (and ``get:soft`` fetches)."""
+    query = "define input:default-graph-uri <http://www.openlinksw.com/schemas/virtrdf#> BASE <http://x/> ASK { ?s ?p ?o }"
+    with pytest.raises(SyntaxError, match="DEFINE"):
+        remote.query(query)
+    assert bool(remote.query("ASK { ?s <http://example.org/define> 'define' }")) is False  # the word elsewhere is fine
 
 
 def test_a_foreign_graph_named_in_a_dataset_is_empty(remote: RemoteStore) -> None:
@@ -240,6 +343,64 @@ def test_syntax_error(remote: RemoteStore) -> None:
 def test_unreachable_endpoint_is_a_store_error() -> None:
     with pytest.raises(StoreError, match="cannot reach"):
         RemoteStore.open(f"http://127.0.0.1:{free_port()}/sparql", "http://x.test/", timeout=2)
+
+
+class _ClosesIdleConnections(BaseHTTPRequestHandler):
+    """Answers over HTTP/1.1 keep-alive (true to an ASK, no rows to a SELECT), then drops the connection
+    without saying so, as a server does when a keep-alive connection idles past its timeout."""
+
+    protocol_version = "HTTP/1.1"
+    requests: list[str] = []
+
+    def do_POST(self) -> None:  # noqa: N802
+        form = self.rfile.read(int(self.headers["Content-Length"]))
+        type(self).requests.append(self.path)
+        ask = b"query=ASK" in form
+        body = b'{"head": {}, "boolean": true}' if ask else b'{"head": {"vars": ["x"]}, "results": {"bindings": []}}'
+        self.send_response(200)
+        self.send_header("Content-Type", "application/sparql-results+json")
+        self.send_header("Content-Length", str(len(body)))
+        for name, value in self.extra_headers(form).items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(body)
+        self.close_connection = True
+
+    def extra_headers(self, form: bytes) -> dict[str, str]:
+        return {}
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+def test_a_keep_alive_connection_the_server_dropped_is_replaced() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _ClosesIdleConnections)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with RemoteStore.open(f"http://127.0.0.1:{server.server_address[1]}/sparql", "http://x.test/", timeout=5) as store:
+            for _ in range(3):
+                assert bool(store.query("ASK {}")) is True
+    finally:
+        server.shutdown()
+    assert len(_ClosesIdleConnections.requests) == 6  # open: ASK, graphs, manifest; then the three queries
+
+
+class _CutsAnswers(_ClosesIdleConnections):
+    """Says, as Virtuoso does, that it cut the answer at its ResultSetMaxRows (for queries about ex:many)."""
+
+    def extra_headers(self, form: bytes) -> dict[str, str]:
+        return {"X-SPARQL-MaxRows": "10"} if b"many" in form else {}
+
+
+def test_an_answer_cut_at_the_servers_row_limit_is_an_error_not_a_partial_answer() -> None:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _CutsAnswers)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        with RemoteStore.open(f"http://127.0.0.1:{server.server_address[1]}/sparql", "http://x.test/", timeout=5) as store:
+            with pytest.raises(StoreError, match="cut the answer at 10 rows"):
+                list(store.query("SELECT * { ?s <http://example.org/many> ?o }"))
+    finally:
+        server.shutdown()
 
 
 def test_silent_endpoint_times_out() -> None:

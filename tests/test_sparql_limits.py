@@ -6,16 +6,29 @@ from __future__ import annotations
 import json
 import threading
 import time
+import uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import httpx
 import pytest
 
+from conftest import BACKEND
+
 TIMEOUT_SECONDS = 4
 DIGITS = "VALUES ?{} {{ 0 1 2 3 4 5 6 7 8 9 }}"
 DATA = '<http://example.org/a> <http://example.org/p> "local" .\n'
 REMOTE_DATA = '<http://example.org/r> <http://example.org/p> "remote" .\n'
+
+
+ON_VIRTUOSO = BACKEND == "virtuoso"
+VIRTUOSO_SENDS_WHOLE_ANSWERS = (
+    "Virtuoso 7 sends a SPARQL JSON (or XML) answer only once all of it is written (Content-Length, no chunked "
+    "transfer), and writes it at about 0.4 ms a row; its cap, ResultSetMaxRows = 10^6 rows in .ci/virtuoso, takes "
+    "some 380 s as JSON (215 s as XML). So no byte of a 10^8- or 10^9-row answer reaches untoc-kg before the "
+    f"{TIMEOUT_SECONDS} s limit: the client gets a 504, never a 200 to cut or to leave. Only Virtuoso's CSV, TSV and "
+    "Turtle writers are fast (Turtle even streams), and all three lose term types (IRI or string, booleans as 1/0, "
+    "xsd:double as decimal), so they cannot carry an answer")
 
 
 def cartesian(variables: str, projection: str = "*") -> str:
@@ -120,6 +133,7 @@ def _busy(pid: int) -> bool:
     return _state(pid) == "R"
 
 
+@pytest.mark.skipif(ON_VIRTUOSO, reason=VIRTUOSO_SENDS_WHOLE_ANSWERS)
 def test_an_answer_cut_by_the_time_limit_is_an_incomplete_transfer(limited) -> None:
     received = 0
     with pytest.raises(httpx.RemoteProtocolError):
@@ -131,6 +145,7 @@ def test_an_answer_cut_by_the_time_limit_is_an_incomplete_transfer(limited) -> N
     assert received > 0
 
 
+@pytest.mark.skipif(ON_VIRTUOSO, reason=VIRTUOSO_SENDS_WHOLE_ANSWERS)
 def test_a_client_that_leaves_mid_answer_frees_its_worker(limited) -> None:
     before = children(limited.process.pid)
     with httpx.stream("GET", limited.sparql, params={"query": cartesian("abcdefgh"), "format": "csv"},
@@ -143,6 +158,11 @@ def test_a_client_that_leaves_mid_answer_frees_its_worker(limited) -> None:
         assert httpx.get(limited.sparql, params={"query": "ASK {}"}).json()["boolean"] is True
 
 
+@pytest.mark.skipif(ON_VIRTUOSO, reason=(
+    "Virtuoso 7 writes SPARQL JSON at about 0.4 ms a row and sends it only when complete (Content-Length, no "
+    "chunked transfer): 10^6 rows take some 380 s (XML 215 s) before the first byte, far past the 30 s query "
+    "limit; its fast writers (CSV, TSV, Turtle) lose term types (IRI or string, booleans as 1/0, xsd:double as "
+    "decimal), so untoc-kg cannot ask for them. (untoc-kg itself parses the JSON as it arrives.)"))
 def test_a_million_rows_stream_whole_with_flat_memory(serve, data_file) -> None:
     server = serve("--no-project-data", "--data", str(data_file), "--max-result-bytes", str(10**11),
                    "--client-rate", "0")
@@ -219,6 +239,12 @@ def test_the_word_service_elsewhere_is_harmless(limited, query: str) -> None:
     assert httpx.get(limited.sparql, params={"query": query}).status_code == 200
 
 
+@pytest.mark.skipif(ON_VIRTUOSO, reason=(
+    "Virtuoso 7 sends a SERVICE call with the calling query's dataset applied to it (its graph exclusions become "
+    "FILTER(?TmpBN… != <g>) on an unbound variable, default-graph-uri becomes GRAPH <g>), so the remote endpoint "
+    "answers nothing; and this query's local ?s ?p ?o can match Virtuoso's own graphs and other deployments', so "
+    "it needs those exclusions. untoc-kg refuses it (501) rather than answer without the remote rows; "
+    "test_an_allowed_service_on_virtuoso covers what works there"))
 def test_an_allowed_service_is_called(serve, tmp_path_factory) -> None:
     folder = tmp_path_factory.mktemp("sparql-federation")
     (folder / "remote.nt").write_text(REMOTE_DATA)
@@ -233,3 +259,24 @@ def test_an_allowed_service_is_called(serve, tmp_path_factory) -> None:
     assert other.status_code == 400
     assert "sd:BasicFederatedQuery" in httpx.get(local.sparql).text  # the service description says so
     assert "BasicFederatedQuery" not in httpx.get(remote.sparql).text
+
+
+@pytest.mark.skipif(not ON_VIRTUOSO, reason="the Virtuoso backend's SERVICE restrictions")
+def test_an_allowed_service_on_virtuoso(serve, tmp_path_factory) -> None:
+    """On Virtuoso a query may call SERVICE when its own patterns cannot match another graph on the server (it
+    then needs no dataset, which Virtuoso would wrongly apply to the SERVICE call); otherwise 501, never an
+    answer silently without the remote rows."""
+    folder = tmp_path_factory.mktemp("sparql-federation-virtuoso")
+    only_here = f"http://example.org/only-{uuid.uuid4().hex}"
+    (folder / "remote.nt").write_text(REMOTE_DATA)
+    (folder / "local.nt").write_text(f'<http://example.org/a> <{only_here}> "local" .\n')
+    remote = serve("--no-project-data", "--data", str(folder / "remote.nt"))
+    local = serve("--no-project-data", "--data", str(folder / "local.nt"), "--allow-service", remote.sparql)
+    query = f"SELECT ?o {{ {{ ?s <{only_here}> ?o }} UNION {{ SERVICE <{remote.sparql}> {{ ?s ?p ?o }} }} }}"
+    response = httpx.get(local.sparql, params={"query": query}, timeout=60)
+    assert response.status_code == 200, response.text
+    assert {b["o"]["value"] for b in json.loads(response.content)["results"]["bindings"]} == {"local", "remote"}
+    for refused in (query.replace(f"<{only_here}>", "?p"), query.replace("SELECT ?o", "SELECT ?o FROM <urn:x:g>")):
+        response = httpx.get(local.sparql, params={"query": refused}, timeout=60)
+        assert response.status_code == 501, response.text
+        assert "SERVICE" in response.text
