@@ -282,6 +282,8 @@ def _ingest(args: argparse.Namespace) -> int:
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
+    from .transport import NoDelayH11Protocol
+
     base_iri = args.base_iri or default_base_iri(args.host, args.port)
     settings = Settings(
         store_dir=_remote_store_dir(args, base_iri) if args.endpoint else _ensure_store(args, base_iri),
@@ -295,6 +297,7 @@ def _serve(args: argparse.Namespace) -> int:
     )
     os.environ[SETTINGS_VARIABLE] = settings.to_env()
     uvicorn.run("service.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+                http=NoDelayH11Protocol,
                 h11_max_incomplete_event_size=HEAD_HARD_CAP_FACTOR * settings.max_header_bytes)
     return 0
 
