@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from datetime import date
 
 import pytest
@@ -60,3 +63,19 @@ def test_timeline_places_meetings_in_date_order_one_mark_each() -> None:
     assert xs == sorted(xs) and 0 < xs[0] and xs[-1] < timeline.width
     assert [t.year for t in timeline.ticks] == [2022, 2023]
     assert layout([]) is None
+
+
+def test_n_triples_bytes_do_not_depend_on_the_process() -> None:
+    """One strong ETag names the bytes of every HTTP worker, whose hash seeds differ."""
+    program = (
+        "import sys; from rdflib import Graph, Literal, URIRef\n"
+        "from service.linkeddata.formats import serialize\n"
+        "from service.linkeddata.resources import NTRIPLES\n"
+        "g = Graph()\n"
+        "for i in range(40): g.add((URIRef(f'http://e/s{i % 4}'), URIRef(f'http://e/p{i % 7}'), Literal(f'v{i}')))\n"
+        "sys.stdout.buffer.write(serialize(g, NTRIPLES, {}, ''))\n"
+    )
+    bodies = {subprocess.run([sys.executable, "-c", program], capture_output=True, check=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(bodies) == 1
+    assert len(next(iter(bodies)).splitlines()) == 40

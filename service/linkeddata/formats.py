@@ -80,7 +80,11 @@ def serialize(graph: Graph, fmt: Format, context: dict[str, Any], context_url: s
         if isinstance(document.get("@graph"), list):
             document["@graph"].sort(key=lambda node: str(node.get("@id", "")))
         return json.dumps(document, ensure_ascii=False, indent=2, sort_keys=True).encode()
-    return graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
+    body = graph.serialize(format=fmt.rdflib_name, encoding="utf-8")
+    if fmt.rdflib_name == "nt":
+        # rdflib writes in hash order, which differs between processes: sorted, every worker sends the same bytes
+        return b"".join(sorted(body.splitlines(keepends=True)))
+    return body
 
 
 def script_json(document: bytes) -> str:
