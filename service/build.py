@@ -100,10 +100,11 @@ def build_remote(inputs: BuildInputs, endpoint: str, graph_store: str, auth: tup
 
     Graphs are rebased to the served base like the embedded build. The graphs a previous build loaded
     for the same base and this one does not are removed, and a manifest graph on the server records
-    what is served (see ``service.store.remote``). A server cannot swap atomically: a failure half-way
+    what is served (see ``service.store.graphstore``). A server cannot swap atomically: a failure half-way
     leaves the previous manifest in place, so the previous graph list is still what is served.
     """
-    from .store.remote import GraphStore, RemoteStore, load_graphs, write_manifest
+    from .store.graphstore import GraphStore, load_graphs, write_manifest
+    from .store.remote import RemoteStore
 
     if validate:
         _validate_gate(inputs, progress)

@@ -187,7 +187,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _build_remote(args: argparse.Namespace, inputs: BuildInputs) -> int:
-    from .store.remote import default_graph_store
+    from .store.graphstore import default_graph_store
 
     auth = None
     if args.auth:

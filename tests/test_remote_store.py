@@ -24,8 +24,8 @@ from conftest import PROJECT_ROOT, free_port, require_binary, untoc_kg_command
 from service.build import BuildInputs, build
 from service.store import Dataset, StoreError
 from service.store.oxigraph import OxigraphStore
-from service.store.remote import (RDF_TYPE, Footprint, RemoteStore, ServiceUnsupported, may_match_hidden, query_form,
-                                  without_from)
+from service.store.footprint import RDF_TYPE, Footprint, may_match_hidden
+from service.store.remote import RemoteStore, ServiceUnsupported, query_form, without_from
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 G1, G2 = "http://example.org/g1", "http://example.org/g2"

@@ -30,33 +30,33 @@ exclude pragmas (constant graphs are declared, DESCRIBE becomes a CONSTRUCT); a 
 here, like an anytime answer); SERVICE is sent with the caller's dataset applied to it (refused
 unless the query needs none); a query's own ``define`` pragmas would undo the exclusions (refused).
 docs/benchmarks.md lists them all.
+
+Beside this module: ``service.store.footprint`` proves when a query can go without the pragmas,
+``service.store.connections`` carries the requests and bodies, and ``service.store.graphstore``
+loads the graphs and writes the manifest graph that this store reads.
 """
 
 from __future__ import annotations
 
-import base64
-import http.client
 import io
 import itertools
 import json
 import math
 import os
 import re
-import socket
-import tempfile
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import IO
-from urllib.parse import unquote, urlencode, urljoin, urlsplit
-from urllib.request import getproxies, proxy_bypass
+from urllib.parse import urljoin
 
 import httpx
 import pyoxigraph as ox
 
 from . import Dataset, QueryResults, Store, StoreError
+from .connections import HTTP_ERRORS, READ_BYTES, TIMEOUTS, ChunkReader, Endpoint, Response, Spool, query_client
+from .footprint import RDF_TYPE, Footprint, MayMatch, Patterns, calls_service, may_match_hidden
 from .manifest import STORE_FORMAT, Manifest
 
 MANIFEST_PREFIX = "urn:x-untoc-kg:manifest:"
@@ -65,10 +65,8 @@ NO_GRAPH = "urn:x-untoc-kg:no-graph"
 VOID_SUBSET = "http://rdfs.org/ns/void#subset"
 DCT_MODIFIED = "http://purl.org/dc/terms/modified"
 DCT_IDENTIFIER = "http://purl.org/dc/terms/identifier"
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 JSON_RESULTS = "application/sparql-results+json"
 N_TRIPLES = "application/n-triples"
-CONNECT_SECONDS = 5.0
 HIDDEN_REFRESH_SECONDS = 1.0
 """How often the watcher thread re-reads the list of hidden graphs while queries come."""
 HIDDEN_STALE_SECONDS = 2.0
@@ -83,7 +81,6 @@ MAX_GRAPH_LIST = 4000
 WATCH_TICK_SECONDS = 0.25
 WATCH_IDLE_SECONDS = 30.0
 """The watcher stops asking the server after this long without a query (the next query wakes it)."""
-SPOOL_BYTES = 8 * 1024 * 1024
 WHOLE_ANSWER_BYTES = 8 * 1024 * 1024
 VIRTUOSO_SYSTEM_GRAPHS = (
     "http://www.openlinksw.com/schemas/virtrdf#",
@@ -185,434 +182,6 @@ def query_form(sparql: str) -> str:
     raise SyntaxError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
 
 
-@dataclass(frozen=True)
-class Footprint:
-    """What the graphs hidden from this deployment hold that a triple pattern could match: the
-    predicates they use, the classes they give with ``rdf:type``, and whether any of their triples
-    has a subject, or an IRI object, under ``base`` (the served base)."""
-
-    predicates: frozenset[str] = frozenset()
-    classes: frozenset[str] = frozenset()
-    base: str = ""
-    base_subjects: bool = False
-    base_objects: bool = False
-    objects: frozenset[str] = frozenset()
-    """IRIs under ``base`` that are objects in hidden graphs although ``base_objects`` is False: the
-    served graphs' names, which this deployment's own manifest graph lists."""
-
-    def __or__(self, other: "Footprint") -> "Footprint":
-        assert self.base == other.base or not (self.base and other.base)
-        return Footprint(self.predicates | other.predicates, self.classes | other.classes, self.base or other.base,
-                         self.base_subjects or other.base_subjects, self.base_objects or other.base_objects,
-                         self.objects | other.objects)
-
-    def private(self, iri: str | None, position: str) -> bool:
-        """Whether no hidden triple has ``iri`` as its subject (or object): it lies under the served
-        base, and no hidden graph holds a subject (an object) there."""
-        if iri is None or not self.base or not iri.startswith(self.base):
-            return False
-        if position == "subject":
-            return not self.base_subjects
-        return not self.base_objects and iri not in self.objects
-
-
-_PATTERN_TOKEN = re.compile(
-    r"""
-      (?P<space>\s+)
-    | (?P<comment>\#[^\n\r]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-    | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
-    | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040\u00C0-\uFFFF]+)
-    | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?:(?:[\w:%\\\-\u00B7\u00C0-\uFFFF]|\.(?=[\w:%\\\-]))*)
-    | (?P<number>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
-    | (?P<word>[A-Za-z_][\w\-]*)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_IRI_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
-_END = ("end", "")
-
-
-class _MayMatch(Exception):
-    """A pattern of the query could match a triple of a hidden graph, or the query was not understood."""
-
-
-class _Patterns:
-    """Reads the triple patterns of a query, just far enough to prove that none can match a hidden graph.
-
-    A triple pattern only matches triples with its constant parts. It cannot match a hidden graph's
-    triple when its predicate is a constant that no hidden graph uses (for ``rdf:type`` hidden graphs
-    do use: when its class is a constant they do not use), or when it is one plain predicate (or
-    variable) whose subject, or every object, is an IRI under the served base that no hidden graph
-    has there. A query whose every pattern is such answers the same with or without Virtuoso's
-    exclusion pragmas, and is sent without them. Anything else raises ``_MayMatch``: a variable or
-    negated property set as predicate, a ``*`` or ``?`` path (a zero-length path matches every node
-    of every graph), ``GRAPH``, ``FROM``, ``DESCRIBE``, ``DEFINE``, collections, RDF-star,
-    undeclared prefixes, and whatever this reader does not recognise. ``SERVICE`` bodies are
-    skipped: the remote endpoint evaluates them.
-    """
-
-    def __init__(self, sparql: str, base_iri: str, footprint: Footprint) -> None:
-        self.tokens = [(m.lastgroup or "other", m.group()) for m in _PATTERN_TOKEN.finditer(sparql)
-                       if m.lastgroup not in ("space", "comment")]
-        self.at = 0
-        self.base = base_iri
-        self.prefixes: dict[str, str] = {}
-        self.footprint = footprint
-
-    def check(self) -> None:
-        self.query(inside_group=False)
-
-    def dataset(self) -> Dataset:
-        """The graphs that the query's FROM and FROM NAMED clauses name (read in the prologue's scope)."""
-        default: list[str] = []
-        named: list[str] = []
-        while self.peek() is not _END:
-            word = self.keyword(self.take())
-            if word == "PREFIX":
-                name, iri = self.take(), self.take()
-                self.prefixes[name[1][:-1]] = self.iri(iri)
-            elif word == "BASE":
-                self.base = self.iri(self.take())
-            elif word == "FROM":
-                into = default
-                if self.keyword(self.peek()) == "NAMED":
-                    self.at += 1
-                    into = named
-                into.append(self.iri(self.take()))
-        return Dataset(tuple(default), tuple(named))
-
-    # --- tokens ---
-
-    def peek(self, ahead: int = 0) -> tuple[str, str]:
-        index = self.at + ahead
-        return self.tokens[index] if index < len(self.tokens) else _END
-
-    def take(self) -> tuple[str, str]:
-        token = self.peek()
-        if token is _END:
-            raise _MayMatch("the query ends early")
-        self.at += 1
-        return token
-
-    def keyword(self, token: tuple[str, str]) -> str:
-        return token[1].upper() if token[0] == "word" else ""
-
-    def expect(self, text: str) -> None:
-        if self.take() != ("other", text):
-            raise _MayMatch(f"expected {text}")
-
-    def iri(self, token: tuple[str, str]) -> str:
-        kind, text = token
-        if kind == "iri":
-            value = _IRI_ESCAPE.sub(lambda m: chr(int(m.group()[2:], 16)), text[1:-1])
-            if re.match(r"[A-Za-z][\w+.-]*:", value):
-                return value
-            if any(part in value for part in ("./", "/.", "//", "\\")) or value in (".", ".."):
-                raise _MayMatch("a relative IRI this reader does not resolve")
-            return urljoin(self.base, value)
-        if kind == "pname":
-            prefix, _, local = text.partition(":")
-            if prefix not in self.prefixes or "\\" in local:
-                raise _MayMatch(f"prefix {prefix}: is not declared in the query")
-            return self.prefixes[prefix] + local
-        raise _MayMatch("not an IRI")
-
-    # --- the query and its groups ---
-
-    def query(self, inside_group: bool) -> None:
-        """A whole query, or a subquery up to the ``}`` that closes its group."""
-        while True:
-            token = self.peek()
-            if token is _END:
-                if inside_group:
-                    raise _MayMatch("unclosed group")
-                return
-            self.at += 1
-            word = self.keyword(token)
-            if token == ("other", "}"):
-                if inside_group:
-                    return
-                raise _MayMatch("unbalanced }")
-            if token == ("other", "{"):
-                self.group()
-            elif token[0] == "iri" and ("(" in token[1] or ")" in token[1]):
-                raise _MayMatch("an IRI-looking token that may hide a bracket")
-            elif word == "PREFIX":
-                name, iri = self.take(), self.take()
-                if name[0] != "pname" or not name[1].endswith(":"):
-                    raise _MayMatch("malformed PREFIX")
-                self.prefixes[name[1][:-1]] = self.iri(iri)
-            elif word == "BASE":
-                self.base = self.iri(self.take())
-            elif word == "CONSTRUCT" and self.peek() == ("other", "{"):
-                self.at += 1
-                self.skip_block()  # the template matches nothing
-            elif word == "VALUES":
-                self.skip_values()
-            elif word in ("FROM", "DESCRIBE", "GRAPH", "SERVICE", "WITH", "USING", "LOAD", "DEFINE"):
-                raise _MayMatch(f"{word} at the top of the query")
-
-    def group(self) -> None:
-        """A group graph pattern, its ``{`` already read."""
-        first = True
-        while True:
-            token = self.peek()
-            word = self.keyword(token)
-            if token is _END:
-                raise _MayMatch("unclosed group")
-            if token == ("other", "}"):
-                self.at += 1
-                return
-            if token == ("other", "."):
-                self.at += 1
-            elif token == ("other", "{"):
-                self.at += 1
-                self.group()
-            elif word == "SELECT" and first:
-                self.at += 1
-                self.query(inside_group=True)
-                return
-            elif word in ("OPTIONAL", "MINUS"):
-                self.at += 1
-                self.expect("{")
-                self.group()
-            elif word == "UNION":
-                self.at += 1
-            elif word == "FILTER":
-                self.at += 1
-                self.constraint()
-            elif word == "BIND":
-                self.at += 1
-                self.expect("(")
-                self.expression()
-            elif word == "VALUES":
-                self.at += 1
-                self.skip_values()
-            elif word == "SERVICE":
-                self.at += 1
-                if self.keyword(self.peek()) == "SILENT":
-                    self.at += 1
-                if self.take()[0] not in ("iri", "pname", "var"):
-                    raise _MayMatch("malformed SERVICE")
-                self.expect("{")
-                self.skip_block()
-            else:
-                self.triples()
-            first = False
-
-    def constraint(self) -> None:
-        token = self.take()
-        word = self.keyword(token)
-        if token == ("other", "("):
-            self.expression()
-        elif word in ("EXISTS", "NOT"):
-            if word == "NOT" and self.keyword(self.take()) != "EXISTS":
-                raise _MayMatch("NOT without EXISTS")
-            self.expect("{")
-            self.group()
-        elif token[0] in ("word", "iri", "pname"):
-            self.expect("(")
-            self.expression()
-        else:
-            raise _MayMatch("malformed FILTER")
-
-    def expression(self) -> None:
-        """Up to the ``)`` that closes an expression, its ``(`` already read; EXISTS groups are read."""
-        depth = 1
-        while depth:
-            kind, text = self.take()
-            if kind == "iri" and ("(" in text or ")" in text):
-                raise _MayMatch("an IRI-looking token that may hide a bracket")  # ``?a<(?b)>?c``
-            if kind == "other":
-                if text == "(":
-                    depth += 1
-                elif text == ")":
-                    depth -= 1
-                elif text == "{":
-                    self.group()
-                elif text == "}":
-                    raise _MayMatch("unbalanced }")
-
-    def skip_block(self) -> None:
-        """Up to the ``}`` that closes a block, its ``{`` already read (no pattern in it is read)."""
-        depth = 1
-        while depth:
-            token = self.take()
-            if token == ("other", "{"):
-                depth += 1
-            elif token == ("other", "}"):
-                depth -= 1
-
-    def skip_values(self) -> None:
-        while self.peek() != ("other", "{"):
-            self.take()
-        self.at += 1
-        self.skip_block()
-
-    # --- triples ---
-
-    def triples(self) -> None:
-        if self.peek() == ("other", "["):
-            self.at += 1
-            if self.peek() == ("other", "]"):
-                self.at += 1
-                self.properties(required=True)
-                return
-            self.properties(required=True)
-            self.expect("]")
-            self.properties(required=False)
-            return
-        subject = self.term()
-        self.properties(required=True, private=self.footprint.private(subject, "subject"))
-
-    def starts_verb(self) -> bool:
-        kind, text = self.peek()
-        return kind in ("var", "iri", "pname") or (kind, text) in (("word", "a"), ("other", "^"), ("other", "("),
-                                                                 ("other", "!"))
-
-    def properties(self, required: bool, private: bool = False) -> None:
-        if not self.starts_verb():
-            if required:
-                raise _MayMatch("a subject without a predicate")
-            return
-        while True:
-            self.verb_and_objects(private)
-            if self.peek() != ("other", ";"):
-                return
-            while self.peek() == ("other", ";"):
-                self.at += 1
-            if not self.starts_verb():
-                return
-
-    def verb_and_objects(self, private_subject: bool) -> None:
-        """A predicate (or path) and its objects: safe when the subject, or every object, is an IRI
-        no hidden triple has there (one plain predicate, which may be a variable), or when hidden
-        graphs do not use the predicate (for ``rdf:type``: the classes)."""
-        iris: list[str] | None = None
-        if self.peek()[0] == "var":
-            self.at += 1
-            simple = True
-        else:
-            iris = []
-            simple = self.path(iris)
-        objects = self.objects()
-        if simple and (private_subject or all(self.footprint.private(o, "object") for o in objects)):
-            return
-        if iris is None:
-            raise _MayMatch("a variable predicate")
-        if simple and iris == [RDF_TYPE] and RDF_TYPE in self.footprint.predicates:
-            if any(o is None or o in self.footprint.classes for o in objects):
-                raise _MayMatch("a class that a hidden graph may use")
-            return
-        if any(iri in self.footprint.predicates for iri in iris):
-            raise _MayMatch("a predicate that a hidden graph uses")
-
-    def path(self, iris: list[str]) -> bool:
-        """A property path; its IRIs go to ``iris``; True when it is one plain IRI."""
-        simple = self.path_sequence(iris)
-        while self.peek() == ("other", "|"):
-            self.at += 1
-            self.path_sequence(iris)
-            simple = False
-        return simple
-
-    def path_sequence(self, iris: list[str]) -> bool:
-        simple = self.path_step(iris)
-        while self.peek() == ("other", "/"):
-            self.at += 1
-            self.path_step(iris)
-            simple = False
-        return simple
-
-    def path_step(self, iris: list[str]) -> bool:
-        simple = True
-        if self.peek() == ("other", "^"):
-            self.at += 1
-            simple = False
-        token = self.take()
-        if token == ("word", "a"):
-            iris.append(RDF_TYPE)
-        elif token[0] in ("iri", "pname"):
-            iris.append(self.iri(token))
-        elif token == ("other", "("):
-            self.path(iris)
-            self.expect(")")
-            simple = False
-        else:
-            raise _MayMatch("a negated property set or a variable in a path")
-        if self.peek()[0] == "other" and self.peek()[1] in ("*", "?", "{"):
-            raise _MayMatch("a path that may have length zero")
-        if self.peek() == ("other", "+"):
-            self.at += 1
-            simple = False
-        return simple
-
-    def objects(self) -> list[str | None]:
-        """An object list: each object's IRI, or None for anything else."""
-        found: list[str | None] = []
-        while True:
-            if self.peek() == ("other", "["):
-                self.at += 1
-                if self.peek() != ("other", "]"):
-                    self.properties(required=True)
-                self.expect("]")
-                found.append(None)
-            else:
-                found.append(self.term())
-            if self.peek() != ("other", ","):
-                return found
-            self.at += 1
-
-    def term(self) -> str | None:
-        """A variable or RDF term; its IRI when it is one."""
-        kind, text = self.take()
-        if kind in ("var", "number"):
-            return None
-        if kind in ("iri", "pname"):
-            return self.iri((kind, text))
-        if (kind, text) in (("word", "true"), ("word", "false")):
-            return None
-        if (kind, text) == ("word", "_") and self.peek()[0] == "pname":  # a blank node label, _:b1
-            self.at += 1
-            return None
-        if kind == "other" and text in "+-" and self.peek()[0] == "number":
-            self.at += 1
-            return None
-        if kind == "string":
-            if self.peek() == ("other", "@") and self.peek(1)[0] == "word":
-                self.at += 2
-            elif self.peek() == ("other", "^") and self.peek(1) == ("other", "^"):
-                self.at += 2
-                self.iri(self.take())
-            return None
-        raise _MayMatch(f"not a term: {text!r}")
-
-
-def may_match_hidden(sparql: str, base_iri: str, footprint: Footprint | None) -> bool:
-    """Whether a pattern of ``sparql`` could match a triple of a graph with ``footprint`` (None: unknown).
-
-    False only when no pattern provably can (see ``_Patterns``); then those graphs cannot change the
-    answer, and the query needs no exclusion pragmas.
-    """
-    if footprint is None:
-        return True
-    try:
-        _Patterns(sparql, base_iri, footprint).check()
-    except _MayMatch:
-        return True
-    return False
-
-
-def calls_service(sparql: str) -> bool:
-    """Whether ``sparql`` has a SERVICE clause (a keyword, not a word inside an IRI, string or comment)."""
-    if "service" not in sparql.lower():
-        return False
-    return any(kind == "word" and text.upper() == "SERVICE"
-               for kind, text in (((m.lastgroup or "other"), m.group()) for m in _PATTERN_TOKEN.finditer(sparql)))
-
-
 class ServiceUnsupported(RuntimeError):
     """A SERVICE call this backend cannot make correctly (answered 501, not with a wrong answer)."""
 
@@ -648,7 +217,7 @@ class RemoteStore(Store):
         self.base_iri = base_iri
         self.timeout = timeout
         self.server_timeout = server_timeout
-        self.client = _endpoint(endpoint, timeout)
+        self.client = query_client(endpoint, timeout)
         self.virtuoso = False
         self.remote_manifest = RemoteManifest((), "", "")
         self._hidden = _Hidden((), frozenset(), frozenset(), -math.inf, None)
@@ -717,8 +286,8 @@ class RemoteStore(Store):
             pragmas = ""
             if any(m.group(1) is None for m in _FROM.finditer(sparql)):  # FROM: its graphs, kept to ours
                 try:
-                    params = self._dataset_params(_Patterns(sparql, self.base_iri, Footprint()).dataset())
-                except _MayMatch as error:
+                    params = self._dataset_params(Patterns(sparql, self.base_iri, Footprint()).dataset())
+                except MayMatch as error:
                     raise StoreError(f"{self.endpoint} holds more than {MAX_GRAPH_LIST:,} graphs of other "
                                      "deployments, and the FROM clauses of this query could not be read") from error
                 sparql = without_from(sparql)
@@ -825,7 +394,7 @@ class RemoteStore(Store):
             self._complete_footprint(self.client)
         return self._hidden
 
-    def _read_hidden(self, client: "_Endpoint | httpx.Client") -> None:
+    def _read_hidden(self, client: "Endpoint | httpx.Client") -> None:
         """Re-read which graphs are hidden: those there when we opened, and those that other
         deployments' manifests list (they may load, or load again, while we serve)."""
         asked_at = time.monotonic()
@@ -841,7 +410,7 @@ class RemoteStore(Store):
         same = (graphs, members, versions) == (current.graphs, current.members, current.versions)
         self._hidden = _Hidden(graphs, members, versions, asked_at, current.footprint if same else None)
 
-    def _complete_footprint(self, client: "_Endpoint | httpx.Client") -> None:
+    def _complete_footprint(self, client: "Endpoint | httpx.Client") -> None:
         """Give the current list of hidden graphs its footprint, if it has none yet.
 
         Footprints only grow: the graphs already read are not read again, except those of a
@@ -867,7 +436,7 @@ class RemoteStore(Store):
                     self._hidden = _Hidden(current.graphs, current.members, current.versions, current.listed_at,
                                            footprint)
 
-    def _read_footprint(self, graphs: list[str], client: "_Endpoint | httpx.Client") -> Footprint:
+    def _read_footprint(self, graphs: list[str], client: "Endpoint | httpx.Client") -> Footprint:
         """What ``graphs`` hold that a pattern could match, asked graph by graph (``GRAPH <g>`` reads
         one graph's quads; a dataset of many graphs, or the exclusion pragmas, make Virtuoso scan
         everything): a few ms a graph, 100 graphs a request."""
@@ -906,7 +475,7 @@ class RemoteStore(Store):
 
     def _watch(self) -> None:
         """Keep the list of hidden graphs (and its footprint) fresh while queries come."""
-        client = _endpoint(self.endpoint, self.timeout)
+        client = query_client(self.endpoint, self.timeout)
         try:
             while not self._stop.is_set():
                 self._wake.wait(WATCH_TICK_SECONDS)
@@ -923,7 +492,7 @@ class RemoteStore(Store):
         finally:
             client.close()
 
-    def _solutions(self, form: dict[str, object], client: "_Endpoint | httpx.Client | None" = None
+    def _solutions(self, form: dict[str, object], client: "Endpoint | httpx.Client | None" = None
                    ) -> ox.QuerySolutions | ox.QueryBoolean:
         """SPARQL JSON results parsed while they arrive: a million rows never sit in memory at once.
 
@@ -952,7 +521,7 @@ class RemoteStore(Store):
             response.close()
             return ox.parse_query_results(_virtuoso_ask(head), ox.QueryResultsFormat.JSON)
         body = itertools.chain([head], chunks)
-        stream = io.BufferedReader(_ChunkReader(_virtuoso_rows(body) if self.virtuoso else body, response),
+        stream = io.BufferedReader(ChunkReader(_virtuoso_rows(body) if self.virtuoso else body, response),
                                    READ_BYTES)  # the parser reads a few hundred bytes at a time
         try:
             return ox.parse_query_results(stream, ox.QueryResultsFormat.JSON)
@@ -968,13 +537,13 @@ class RemoteStore(Store):
             except SyntaxError as error:
                 raise StoreError(f"unreadable N-Triples from {self.endpoint}: {error}") from error
 
-    def _ask(self, sparql: str, client: "_Endpoint | httpx.Client | None" = None) -> bool:
+    def _ask(self, sparql: str, client: "Endpoint | httpx.Client | None" = None) -> bool:
         results = self._solutions({"query": sparql}, client)
         if not isinstance(results, ox.QueryBoolean):
             raise StoreError(f"{self.endpoint} answered an ASK with solutions")
         return bool(results)
 
-    def _select(self, sparql: str, client: "_Endpoint | httpx.Client | None" = None) -> list[ox.QuerySolution]:
+    def _select(self, sparql: str, client: "Endpoint | httpx.Client | None" = None) -> list[ox.QuerySolution]:
         results = self._solutions({"query": sparql}, client)
         if not isinstance(results, ox.QuerySolutions):
             raise StoreError(f"{self.endpoint} answered a SELECT with a boolean")
@@ -982,31 +551,31 @@ class RemoteStore(Store):
 
     # --- HTTP ----------------------------------------------------------------------------------
 
-    def _post(self, form: dict[str, object], accept: str) -> "_Response | httpx.Response":
+    def _post(self, form: dict[str, object], accept: str) -> "Response | httpx.Response":
         response = self._open(form, accept)
         try:
             response.read()
-        except _TIMEOUTS as error:
+        except TIMEOUTS as error:
             raise StoreError(f"{self.endpoint} stalled for {self.timeout:g} s mid-answer") from error
-        except _HTTP_ERRORS as error:
+        except HTTP_ERRORS as error:
             raise StoreError(f"{self.endpoint} broke off its answer: {error}") from error
         finally:
             response.close()
         return response
 
-    def _open(self, form: dict[str, object], accept: str, client: "_Endpoint | httpx.Client | None" = None
-              ) -> "_Response | httpx.Response":
+    def _open(self, form: dict[str, object], accept: str, client: "Endpoint | httpx.Client | None" = None
+              ) -> "Response | httpx.Response":
         """A streamed answer whose status and headers were checked; the caller reads and closes it."""
         client = client or self.client
         try:
-            if isinstance(client, _Endpoint):
+            if isinstance(client, Endpoint):
                 response = client.post(form, accept)
             else:
                 request = client.build_request("POST", self.endpoint, data=form, headers={"Accept": accept})
                 response = client.send(request, stream=True)
-        except _TIMEOUTS as error:
+        except TIMEOUTS as error:
             raise StoreError(f"{self.endpoint} did not answer within {self.timeout:g} s") from error
-        except _HTTP_ERRORS as error:
+        except HTTP_ERRORS as error:
             raise StoreError(f"cannot reach {self.endpoint}: {error}") from error
         if response.status_code >= 400 or response.headers.get("x-sql-state") == "S1TAT":
             try:
@@ -1015,16 +584,16 @@ class RemoteStore(Store):
                 response.close()
             if response.status_code < 400:
                 raise StoreError(f"{self.endpoint} stopped the query after {self.server_timeout:g} s")
-            _raise_for_status(response, self.endpoint)
+            raise_for_status(response, self.endpoint)
         cap = response.headers.get("x-sparql-maxrows")
         if cap is not None:  # Virtuoso cut the answer at its ResultSetMaxRows: partial, so not an answer
             response.close()
             raise StoreError(f"{self.endpoint} cut the answer at {cap} rows (its ResultSetMaxRows limit)")
         return response
 
-    def _download(self, form: dict[str, object], accept: str) -> "_Spool":
+    def _download(self, form: dict[str, object], accept: str) -> "Spool":
         """The answer's body in a spooled file (memory up to a few MiB, then disk), for graph results."""
-        spool = _Spool()
+        spool = Spool()
         try:
             for chunk in _network_chunks(self._open(form, accept), self):
                 spool.file.write(chunk)
@@ -1080,260 +649,16 @@ class RemoteStore(Store):
         )
 
 
-class GraphStore:
-    """Writes graphs through the SPARQL 1.1 Graph Store HTTP Protocol (``?graph=IRI``).
-
-    On Virtuoso this is ``/sparql-graph-crud-auth`` with the dba account (digest auth), so that the
-    public ``/sparql`` never needs the SPARQL_UPDATE grant.
-    """
-
-    def __init__(self, url: str, auth: tuple[str, str] | None = None, timeout: float = 300.0) -> None:
-        self.url = url
-        self.client = httpx.Client(
-            timeout=httpx.Timeout(timeout, connect=CONNECT_SECONDS),
-            auth=httpx.DigestAuth(*auth) if auth else None,
-        )
-
-    def close(self) -> None:
-        self.client.close()
-
-    def put(self, graph: str, triples: bytes) -> None:
-        """Replace ``graph`` with ``triples`` (N-Triples, sent as Turtle, which every server reads)."""
-        self._send("PUT", graph, triples)
-
-    def post(self, graph: str, triples: bytes) -> None:
-        """Add ``triples`` to ``graph``."""
-        self._send("POST", graph, triples)
-
-    def delete(self, graph: str) -> None:
-        """Remove ``graph``; a graph that is not there is no error."""
-        response = self._request("DELETE", graph, None)
-        if response.status_code not in (200, 204, 404):
-            _raise_for_status(response, self.url)
-
-    def _send(self, method: str, graph: str, triples: bytes) -> None:
-        response = self._request(method, graph, triples)
-        _raise_for_status(response, self.url)
-
-    def _request(self, method: str, graph: str, body: bytes | None) -> httpx.Response:
-        headers = {"Content-Type": "text/turtle"} if body is not None else {}
-        try:
-            return self.client.request(method, self.url, params={"graph": graph}, content=body, headers=headers)
-        except httpx.TimeoutException as error:
-            raise StoreError(f"{self.url} did not answer in time") from error
-        except httpx.HTTPError as error:
-            raise StoreError(f"cannot reach {self.url}: {error}") from error
-
-
-def load_graphs(
-    graph_store: GraphStore, quads: Iterable[ox.Quad], base_iri: str, batch: int = 200_000
-) -> Iterator[tuple[str, int]]:
-    """Send ``quads`` graph by graph, replacing each graph the first time it is seen; yields (graph, triples).
-
-    Graphs are sent whole when they fit in ``batch`` triples, so that a graph's blank nodes stay one
-    document's blank nodes; a bigger graph goes in several POSTs (its blank nodes must then not span
-    a batch boundary, which per-document graphs never do in practice).
-    """
-    seen: set[str] = set()
-    current: str | None = None
-    buffer: list[ox.Triple] = []
-
-    def flush() -> Iterator[tuple[str, int]]:
-        if current is None or not buffer:
-            return
-        data = _canonical_ntriples(buffer)
-        (graph_store.post if current in seen else graph_store.put)(current, data)
-        seen.add(current)
-        yield current, len(buffer)
-        buffer.clear()
-
-    for quad in quads:
-        graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else default_graph(base_iri)
-        if graph != current or len(buffer) >= batch:
-            yield from flush()
-            current = graph
-        buffer.append(ox.Triple(quad.subject, quad.predicate, quad.object))
-    yield from flush()
-
-
-def write_manifest(graph_store: GraphStore, base_iri: str, graphs: Iterable[str], built_at: str, key: str) -> None:
-    """Record on the server which graphs this build loaded for ``base_iri``."""
-    node = ox.NamedNode(manifest_graph(base_iri))
-    triples = [ox.Triple(node, ox.NamedNode(VOID_SUBSET), ox.NamedNode(g)) for g in sorted(graphs)]
-    triples.append(ox.Triple(node, ox.NamedNode(DCT_MODIFIED), ox.Literal(built_at)))
-    triples.append(ox.Triple(node, ox.NamedNode(DCT_IDENTIFIER), ox.Literal(key)))
-    graph_store.put(node.value, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))
-
-
-def default_graph_store(endpoint: str) -> str:
-    """Virtuoso's layout: the authenticated Graph Store endpoint beside ``/sparql``."""
-    return endpoint.rstrip("/") + "-graph-crud-auth"
-
-
-class _ChunkReader(io.RawIOBase):
-    """Byte chunks as a file object for pyoxigraph's parsers; closes the response when done."""
-
-    def __init__(self, chunks: Iterator[bytes], response: httpx.Response) -> None:
-        super().__init__()
-        self.chunks = chunks
-        self.response = response
-        self.pending = b""
-
-    def readable(self) -> bool:
-        return True
-
-    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        while not self.pending:
-            chunk = next(self.chunks, None)
-            if chunk is None:
-                self.close()
-                return 0
-            self.pending = chunk
-        size = min(len(buffer), len(self.pending))
-        buffer[:size] = self.pending[:size]
-        self.pending = self.pending[size:]
-        return size
-
-    def close(self) -> None:
-        self.response.close()
-        super().close()
-
-
-def _network_chunks(response: "_Response | httpx.Response", store: RemoteStore) -> Iterator[bytes]:
+def _network_chunks(response: "Response | httpx.Response", store: RemoteStore) -> Iterator[bytes]:
     """The body's chunks; a server that stalls or drops mid-answer is a StoreError, not a hang."""
     try:
         yield from response.iter_bytes()
-    except _TIMEOUTS as error:
+    except TIMEOUTS as error:
         raise StoreError(f"{store.endpoint} stalled for {store.timeout:g} s mid-answer") from error
-    except _HTTP_ERRORS as error:
+    except HTTP_ERRORS as error:
         raise StoreError(f"{store.endpoint} broke off its answer: {error}") from error
     finally:
         response.close()
-
-
-_TIMEOUTS = (httpx.TimeoutException, TimeoutError)
-_HTTP_ERRORS = (httpx.HTTPError, http.client.HTTPException, OSError)
-FORM_TYPE = "application/x-www-form-urlencoded"
-READ_BYTES = 64 * 1024
-IDLE_CONNECTIONS = 4
-
-
-def _endpoint(url: str, timeout: float) -> "_Endpoint | httpx.Client":
-    """The HTTP client for queries: the standard library's, or httpx when a proxy must carry them."""
-    parts = urlsplit(url)
-    if parts.scheme in getproxies() and not proxy_bypass(parts.hostname or ""):
-        return httpx.Client(timeout=httpx.Timeout(timeout, connect=CONNECT_SECONDS), follow_redirects=False)
-    return _Endpoint(url, timeout)
-
-
-class _Endpoint:
-    """Keep-alive HTTP/1.1 connections to a query endpoint, through ``http.client`` (thread-safe: the
-    Linked Data views query from several threads).
-
-    A small query costs the server a few ms, so the client's own cost shows: httpx spends about 1.4 ms
-    of CPU a request here, ``http.client`` 0.5 ms. Queries are read-only, so a request that meets a
-    connection the server closed while idle is sent again on a new one.
-    """
-
-    def __init__(self, url: str, timeout: float) -> None:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise StoreError(f"not an http(s) endpoint: {url}")
-        self.url = url
-        self.https = parts.scheme == "https"
-        self.host = parts.hostname
-        self.port = parts.port
-        self.target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
-        self.timeout = timeout
-        self.headers = {"Content-Type": FORM_TYPE, "User-Agent": "untoc-kg"}
-        if parts.username is not None:
-            pair = f"{unquote(parts.username)}:{unquote(parts.password or '')}".encode()
-            self.headers["Authorization"] = "Basic " + base64.b64encode(pair).decode()
-        self.idle: list[http.client.HTTPConnection] = []
-        self.lock = threading.Lock()
-        self.pid = os.getpid()
-
-    def post(self, form: dict[str, object], accept: str) -> "_Response":
-        body = urlencode(form, doseq=True).encode()
-        headers = {**self.headers, "Accept": accept}
-        for attempt in (1, 2):
-            with self.lock:
-                if self.pid != os.getpid():  # a forked process must not share its parent's sockets
-                    self.idle, self.pid = [], os.getpid()
-                connection = self.idle.pop() if self.idle else None
-            reused = connection is not None
-            connection = connection or self._connect()  # given back by the response once it is read whole
-            try:
-                connection.request("POST", self.target, body=body, headers=headers)
-                return _Response(connection.getresponse(), connection, self)
-            except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError):
-                connection.close()
-                if not reused or attempt == 2:
-                    raise
-            except BaseException:
-                connection.close()
-                raise
-        raise AssertionError("unreachable")
-
-    def _connect(self) -> http.client.HTTPConnection:
-        kind = http.client.HTTPSConnection if self.https else http.client.HTTPConnection
-        connection = kind(self.host, self.port, timeout=CONNECT_SECONDS)
-        connection.connect()
-        connection.sock.settimeout(self.timeout)
-        connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # headers and body: two writes
-        return connection
-
-    def give_back(self, connection: http.client.HTTPConnection) -> None:
-        with self.lock:
-            if len(self.idle) < IDLE_CONNECTIONS:
-                self.idle.append(connection)
-                return
-        connection.close()
-
-    def close(self) -> None:
-        with self.lock:
-            idle, self.idle = self.idle, []
-        for connection in idle:
-            connection.close()
-
-
-class _Response:
-    """An ``http.client`` response with the few parts of httpx's interface the store uses."""
-
-    def __init__(self, response: http.client.HTTPResponse, connection: http.client.HTTPConnection,
-                 endpoint: _Endpoint) -> None:
-        self.response = response
-        self.connection: http.client.HTTPConnection | None = connection
-        self.endpoint = endpoint
-        self.status_code = response.status
-        self.headers = response.headers
-        self.content = b""
-        self.finished = False
-
-    def iter_bytes(self) -> Iterator[bytes]:
-        while chunk := self.response.read1(READ_BYTES):
-            yield chunk
-        self.finished = True
-
-    def read(self) -> bytes:
-        self.content = self.response.read()
-        self.finished = True
-        return self.content
-
-    @property
-    def text(self) -> str:
-        return self.content.decode("utf-8", "replace")
-
-    def close(self) -> None:
-        """Give the connection back when the body was read whole; close it otherwise."""
-        connection, self.connection = self.connection, None
-        if connection is None:
-            return
-        self.response.close()
-        if self.finished and not self.response.will_close:
-            self.endpoint.give_back(connection)
-        else:
-            connection.close()
 
 
 def _virtuoso_rows(chunks: Iterator[bytes]) -> Iterator[bytes]:
@@ -1358,25 +683,6 @@ def _virtuoso_fixed(data: bytes) -> bytes:
     return _VIRTUOSO_BNODE.sub(rb"\1", data)
 
 
-class _Spool:
-    """A response body kept in memory up to a few MiB, then on disk."""
-
-    def __init__(self) -> None:
-        self.file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
-
-    def close(self) -> None:
-        self.file.close()
-
-    def read(self) -> bytes:
-        return self.file.read()
-
-    def __enter__(self) -> IO[bytes]:
-        return self.file  # type: ignore[return-value]
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
-
-
 def _as_query_triples(triples: Iterator[ox.Triple]) -> ox.QueryTriples:
     """pyoxigraph makes ``QueryTriples`` only from a query, so the triples go through a small in-memory store."""
     scratch = ox.Store()
@@ -1384,25 +690,12 @@ def _as_query_triples(triples: Iterator[ox.Triple]) -> ox.QueryTriples:
     return scratch.query("CONSTRUCT WHERE { ?s ?p ?o }")
 
 
-def _canonical_ntriples(triples: list[ox.Triple]) -> bytes:
-    """The triples as Oxigraph stores them, so both backends hold the same terms.
-
-    Oxigraph keeps values, not lexical forms: ``"12"^^xsd:positiveInteger`` becomes ``xsd:integer``,
-    ``"1.50"`` becomes ``"1.5"``. Going through an in-memory store gives the remote server those
-    very terms (and drops duplicates), so a query answers alike on both backends.
-    """
-    scratch = ox.Store()
-    scratch.bulk_extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-    return ox.serialize((q.triple for q in scratch.quads_for_pattern(None, None, None, None)),
-                        format=ox.RdfFormat.N_TRIPLES)
-
-
 def _virtuoso_ask(data: bytes) -> bytes:
     """Virtuoso's ``__ASK_RETVAL`` row as a SPARQL JSON boolean."""
     return b'{"head":{},"boolean":' + (b"true" if b'"value": "1"' in data else b"false") + b"}"
 
 
-def _raise_for_status(response: httpx.Response, url: str) -> None:
+def raise_for_status(response: httpx.Response, url: str) -> None:
     if response.status_code < 400:
         return
     text = response.text.strip().splitlines()
