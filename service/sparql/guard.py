@@ -8,11 +8,11 @@ Anything the tokenizer cannot read is left to the engine's parser, which reports
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+from ..sparqltext import TOKEN, unescape
 from ..store import Dataset
 from .execution import Job
 from .formats import choose
@@ -20,23 +20,6 @@ from .formats import choose
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
 UPDATE_KEYWORDS = frozenset({"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"})
 
-_TOKEN = re.compile(
-    r"""
-      (?P<space>\s+)
-    | (?P<comment>\#[^\n\r]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-    | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
-    | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040\u00C0-\uFFFF]+)
-    | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?:(?:[\w:%\\\-\u00B7\u00C0-\uFFFF]|\.(?=[\w:%\\\-]))*)
-    | (?P<number>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
-    | (?P<word>[A-Za-z_][\w\-]*)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-
-
-_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
 MAX_NESTING = 500
 """Deepest bracket nesting a query may have: the engine's parser recurses once per level and
 overflows its stack (killing the worker) a few thousand levels down; no real query nests 500."""
@@ -59,7 +42,7 @@ class Token:
 
 def tokens(text: str) -> Iterator[Token]:
     """The significant tokens of ``text`` (no spaces, no comments)."""
-    for match in _TOKEN.finditer(text):
+    for match in TOKEN.finditer(text):
         kind = match.lastgroup or "other"
         if kind not in ("space", "comment"):
             yield Token(kind, match.group())
@@ -93,9 +76,9 @@ def clause_targets(text: str, base_iri: str) -> Iterator[tuple[str, str | None]]
         word = token.text.upper() if token.kind == "word" else ""
         following = sequence[index + 1 : index + 3]
         if word == "BASE" and following and following[0].kind == "iri":
-            base = urljoin(base, _unescape(following[0].text[1:-1]))
+            base = urljoin(base, unescape(following[0].text[1:-1]))
         elif word == "PREFIX" and len(following) == 2 and following[0].kind == "pname" and following[1].kind == "iri":
-            prefixes[following[0].text[:-1]] = urljoin(base, _unescape(following[1].text[1:-1]))
+            prefixes[following[0].text[:-1]] = urljoin(base, unescape(following[1].text[1:-1]))
         elif word in ("SERVICE", "FROM"):
             rest = iter(sequence[index + 1 :])
             target = next(rest, None)
@@ -122,16 +105,11 @@ def _resolve(token: Token | None, base: str, prefixes: dict[str, str]) -> str | 
     if token is None or token.kind == "var":
         return None
     if token.kind == "iri":
-        return urljoin(base, _unescape(token.text[1:-1]))
+        return urljoin(base, unescape(token.text[1:-1]))
     if token.kind == "pname":
         prefix, _, local = token.text.partition(":")
         return prefixes[prefix] + local if prefix in prefixes else None
     return None
-
-
-def _unescape(iri: str) -> str:
-    """IRIs may spell characters as \\uXXXX or \\UXXXXXXXX; the engine decodes them, so must we."""
-    return _ESCAPE.sub(lambda match: chr(int(match.group()[2:], 16)), iri)
 
 
 def nesting_depth(text: str) -> int:

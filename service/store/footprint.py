@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+from ..sparqltext import TOKEN, unescape
 from . import Dataset
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -50,21 +51,6 @@ class Footprint:
         return not self.base_objects and iri not in self.objects
 
 
-_PATTERN_TOKEN = re.compile(
-    r"""
-      (?P<space>\s+)
-    | (?P<comment>\#[^\n\r]*)
-    | (?P<string>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
-    | (?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)
-    | (?P<var>[?$][\w\u00B7\u0300-\u036F\u203F-\u2040\u00C0-\uFFFF]+)
-    | (?P<pname>(?:[A-Za-z\u00C0-\uFFFF][\w.\-\u00B7\u00C0-\uFFFF]*)?:(?:[\w:%\\\-\u00B7\u00C0-\uFFFF]|\.(?=[\w:%\\\-]))*)
-    | (?P<number>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
-    | (?P<word>[A-Za-z_][\w\-]*)
-    | (?P<other>.)
-    """,
-    re.VERBOSE | re.DOTALL,
-)
-_IRI_ESCAPE = re.compile(r"\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8}")
 _END = ("end", "")
 
 
@@ -88,7 +74,7 @@ class Patterns:
     """
 
     def __init__(self, sparql: str, base_iri: str, footprint: Footprint) -> None:
-        self.tokens = [(m.lastgroup or "other", m.group()) for m in _PATTERN_TOKEN.finditer(sparql)
+        self.tokens = [(m.lastgroup or "other", m.group()) for m in TOKEN.finditer(sparql)
                        if m.lastgroup not in ("space", "comment")]
         self.at = 0
         self.base = base_iri
@@ -140,7 +126,7 @@ class Patterns:
     def iri(self, token: tuple[str, str]) -> str:
         kind, text = token
         if kind == "iri":
-            value = _IRI_ESCAPE.sub(lambda m: chr(int(m.group()[2:], 16)), text[1:-1])
+            value = unescape(text[1:-1])
             if re.match(r"[A-Za-z][\w+.-]*:", value):
                 return value
             if any(part in value for part in ("./", "/.", "//", "\\")) or value in (".", ".."):
@@ -444,4 +430,4 @@ def calls_service(sparql: str) -> bool:
     if "service" not in sparql.lower():
         return False
     return any(kind == "word" and text.upper() == "SERVICE"
-               for kind, text in (((m.lastgroup or "other"), m.group()) for m in _PATTERN_TOKEN.finditer(sparql)))
+               for kind, text in (((m.lastgroup or "other"), m.group()) for m in TOKEN.finditer(sparql)))
