@@ -47,6 +47,7 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urljoin
@@ -553,14 +554,8 @@ class RemoteStore(Store):
 
     def _post(self, form: dict[str, object], accept: str) -> "Response | httpx.Response":
         response = self._open(form, accept)
-        try:
+        with _reading(response, self):
             response.read()
-        except TIMEOUTS as error:
-            raise StoreError(f"{self.endpoint} stalled for {self.timeout:g} s mid-answer") from error
-        except HTTP_ERRORS as error:
-            raise StoreError(f"{self.endpoint} broke off its answer: {error}") from error
-        finally:
-            response.close()
         return response
 
     def _open(self, form: dict[str, object], accept: str, client: "Endpoint | httpx.Client | None" = None
@@ -649,16 +644,24 @@ class RemoteStore(Store):
         )
 
 
-def _network_chunks(response: "Response | httpx.Response", store: RemoteStore) -> Iterator[bytes]:
-    """The body's chunks; a server that stalls or drops mid-answer is a StoreError, not a hang."""
+@contextmanager
+def _reading(response: "Response | httpx.Response", store: RemoteStore) -> Iterator[None]:
+    """Reading an answer's body: a server that stalls or drops mid-answer is a StoreError, not a hang.
+    The response is closed in every case."""
     try:
-        yield from response.iter_bytes()
+        yield
     except TIMEOUTS as error:
         raise StoreError(f"{store.endpoint} stalled for {store.timeout:g} s mid-answer") from error
     except HTTP_ERRORS as error:
         raise StoreError(f"{store.endpoint} broke off its answer: {error}") from error
     finally:
         response.close()
+
+
+def _network_chunks(response: "Response | httpx.Response", store: RemoteStore) -> Iterator[bytes]:
+    """The body's chunks, read under ``_reading``."""
+    with _reading(response, store):
+        yield from response.iter_bytes()
 
 
 def _virtuoso_rows(chunks: Iterator[bytes]) -> Iterator[bytes]:
