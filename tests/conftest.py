@@ -15,6 +15,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from rdflib import Graph
+
+from service.project import Project
+from service.validation import read_graph
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = Path(os.environ.get("UNTOC_KG_SHARED", PROJECT_ROOT.parent / "shared"))
@@ -22,6 +26,8 @@ W3C_DIR = Path(os.environ.get("UNTOC_KG_W3C", SHARED_DIR / "w3c" / "sparql11"))
 SOURCE_NOTE = SHARED_DIR / "seeds" / "000_42132fb16e99d948.txt"
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 STARTUP_SECONDS = 120
+SHAPE_FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "shapes"
+PROJECT = Project(PROJECT_ROOT)
 
 
 def require_binary(name: str) -> str:
@@ -209,3 +215,22 @@ def canary(tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
     running = Canary(tmp_path_factory.mktemp("canary"))
     yield running
     running.close()
+
+
+@pytest.fixture(scope="module")
+def shapes() -> Graph:
+    """The project's shapes, as the validation gate reads them."""
+    return read_graph(PROJECT.shapes_files())
+
+
+@pytest.fixture(scope="module")
+def ontology() -> Graph:
+    """The project's ontology, as the validation gate reads it."""
+    return read_graph(PROJECT.ontology_files())
+
+
+@pytest.fixture(scope="module")
+def hierarchy() -> Graph:
+    """docs/model.md's class hierarchy alone: the shape tests validate with it to test the shapes without
+    domain or range inference."""
+    return read_graph([SHAPE_FIXTURES / "hierarchy.ttl"])

@@ -16,14 +16,10 @@ import pytest
 from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, URIRef
 from rdflib.collection import Collection
 
-from conftest import PROJECT_ROOT, untoc_kg_command
-from service.project import Project
+from conftest import PROJECT, PROJECT_ROOT, SHAPE_FIXTURES as FIXTURES, untoc_kg_command
 from service.validation import Violation, read_graph, validate_files, validate_graph, violations
 
-FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "shapes"
 VALID = FIXTURES / "valid.trig"
-HIERARCHY = FIXTURES / "hierarchy.ttl"
-PROJECT = Project(PROJECT_ROOT)
 SHAPES_NS = "https://w3id.org/untoc-kg/shapes#"
 UNTOC = "https://w3id.org/untoc-kg/ontology#"
 ID = "https://w3id.org/untoc-kg/id/"
@@ -384,23 +380,6 @@ IRI_NAMED = ["Mandate", "Conference", "Session", "Secretariat", "WorkingGroup", 
              "Note", "ProvisionalAgenda", "AgendaItem", "Instrument", "Place", "Passage", "SourceGraph"]
 RULES += [Rule(f"blank-{name}", insert(f"[] a untoc:{name}"), None, f"{name}Shape", "named by an IRI", "NodeKind")
           for name in IRI_NAMED]
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return read_graph(PROJECT.shapes_files())
-
-
-@pytest.fixture(scope="module")
-def hierarchy() -> Graph:
-    return read_graph([HIERARCHY])
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    if not PROJECT.ontology_files():
-        pytest.skip("ontology/untoc.ttl is not written yet")
-    return read_graph(PROJECT.ontology_files())
 
 
 @pytest.fixture(scope="module")

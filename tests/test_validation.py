@@ -23,25 +23,11 @@ from rdflib.plugins.sparql.processor import SPARQLProcessor, translateQuery
 from service.synth import write_corpus
 from service.validation import (Gate, Violation, _Frozen, _Layers, _plan, _Triples, read_graph, validate_graph,
                                 validate_many, violations)
-from test_shapes import HIERARCHY, LINK_RULES, PROJECT, RULES, UPDATE_PREFIXES, VALID, copy
+from conftest import PROJECT
+from test_shapes import LINK_RULES, RULES, UPDATE_PREFIXES, VALID, copy
 
 EX = Namespace("http://example.org/")
 UNTOC = Namespace("https://w3id.org/untoc-kg/ontology#")
-
-
-@pytest.fixture(scope="module")
-def shapes() -> Graph:
-    return read_graph(PROJECT.shapes_files())
-
-
-@pytest.fixture(scope="module")
-def hierarchy() -> Graph:
-    return read_graph([HIERARCHY])
-
-
-@pytest.fixture(scope="module")
-def ontology() -> Graph:
-    return read_graph(PROJECT.ontology_files())
 
 
 @pytest.fixture(scope="module")
