@@ -103,7 +103,7 @@ def build_remote(inputs: BuildInputs, endpoint: str, graph_store: str, auth: tup
     what is served (see ``service.store.graphstore``). A server cannot swap atomically: a failure half-way
     leaves the previous manifest in place, so the previous graph list is still what is served.
     """
-    from .store.graphstore import GraphStore, load_graphs, write_manifest
+    from .store.graphstore import GraphStore, load_graphs, load_merge, write_manifest
     from .store.remote import RemoteStore
 
     if validate:
@@ -119,6 +119,10 @@ def build_remote(inputs: BuildInputs, endpoint: str, graph_store: str, auth: tup
             if len(loaded) % 100 == 0:
                 progress(f"loaded {sum(loaded.values()):>11,} triples in {len(loaded):,} graphs "
                          f"({sum(loaded.values()) / (time.perf_counter() - started):,.0f} triples/s)")
+        merge_started = time.perf_counter()
+        sent = load_merge(writer, _input_quads(inputs), inputs.base_iri)
+        progress(f"merged every graph into the served default graph: {sent:,} triples sent "
+                 f"in {time.perf_counter() - merge_started:.1f} s")
         for stale in sorted(previous - set(loaded)):
             writer.delete(stale)
         built_at = datetime.now(UTC).isoformat(timespec="seconds")

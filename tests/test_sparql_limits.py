@@ -265,18 +265,21 @@ def test_an_allowed_service_is_called(serve, tmp_path_factory) -> None:
 def test_an_allowed_service_on_virtuoso(serve, tmp_path_factory) -> None:
     """On Virtuoso a query may call SERVICE when its own patterns cannot match another graph on the server (it
     then needs no dataset, which Virtuoso would wrongly apply to the SERVICE call); otherwise 501, never an
-    answer silently without the remote rows."""
+    answer silently without the remote rows. The merge graph of this deployment is such another graph: a
+    local pattern on its own data would read every triple twice there, so it is refused too."""
     folder = tmp_path_factory.mktemp("sparql-federation-virtuoso")
     only_here = f"http://example.org/only-{uuid.uuid4().hex}"
     (folder / "remote.nt").write_text(REMOTE_DATA)
     (folder / "local.nt").write_text(f'<http://example.org/a> <{only_here}> "local" .\n')
     remote = serve("--no-project-data", "--data", str(folder / "remote.nt"))
     local = serve("--no-project-data", "--data", str(folder / "local.nt"), "--allow-service", remote.sparql)
-    query = f"SELECT ?o {{ {{ ?s <{only_here}> ?o }} UNION {{ SERVICE <{remote.sparql}> {{ ?s ?p ?o }} }} }}"
+    query = f"SELECT ?o {{ SERVICE <{remote.sparql}> {{ ?s ?p ?o }} }}"
     response = httpx.get(local.sparql, params={"query": query}, timeout=60)
     assert response.status_code == 200, response.text
-    assert {b["o"]["value"] for b in json.loads(response.content)["results"]["bindings"]} == {"local", "remote"}
-    for refused in (query.replace(f"<{only_here}>", "?p"), query.replace("SELECT ?o", "SELECT ?o FROM <urn:x:g>")):
+    assert {b["o"]["value"] for b in json.loads(response.content)["results"]["bindings"]} == {"remote"}
+    with_local = f"SELECT ?o {{ {{ ?s <{only_here}> ?o }} UNION {{ SERVICE <{remote.sparql}> {{ ?s ?p ?o }} }} }}"
+    for refused in (with_local, with_local.replace(f"<{only_here}>", "?p"),
+                    query.replace("SELECT ?o", "SELECT ?o FROM <urn:x:g>")):
         response = httpx.get(local.sparql, params={"query": refused}, timeout=60)
         assert response.status_code == 501, response.text
         assert "SERVICE" in response.text

@@ -14,7 +14,8 @@ import pyoxigraph as ox
 
 from . import StoreError
 from .connections import CONNECT_SECONDS
-from .remote import DCT_IDENTIFIER, DCT_MODIFIED, VOID_SUBSET, default_graph, manifest_graph, raise_for_status
+from .remote import (DCT_IDENTIFIER, DCT_MODIFIED, MERGED_INTO, VOID_SUBSET, default_graph, manifest_graph, merge_graph,
+                     raise_for_status)
 
 
 class GraphStore:
@@ -93,10 +94,32 @@ def load_graphs(
     yield from flush()
 
 
+def load_merge(graph_store: GraphStore, quads: Iterable[ox.Quad], base_iri: str, batch: int = 200_000) -> int:
+    """Write the RDF merge of every graph of ``quads`` into ``merge_graph(base_iri)``; returns the triples sent.
+
+    The server keeps a graph as a set, so a triple that many documents state is stored once. Batches
+    end only where a source graph ends, so that one document's blank nodes stay one set of nodes.
+    """
+    merged = merge_graph(base_iri)
+    sent, current, first = 0, None, True
+    buffer: list[ox.Triple] = []
+    for quad in quads:
+        if quad.graph_name != current and len(buffer) >= batch:
+            (graph_store.put if first else graph_store.post)(merged, _canonical_ntriples(buffer))
+            sent, first = sent + len(buffer), False
+            buffer.clear()
+        current = quad.graph_name
+        buffer.append(quad.triple)
+    if buffer or first:
+        (graph_store.put if first else graph_store.post)(merged, _canonical_ntriples(buffer))
+    return sent + len(buffer)
+
+
 def write_manifest(graph_store: GraphStore, base_iri: str, graphs: Iterable[str], built_at: str, key: str) -> None:
-    """Record on the server which graphs this build loaded for ``base_iri``."""
+    """Record on the server which graphs this build loaded for ``base_iri``, and the graph of their merge."""
     node = ox.NamedNode(manifest_graph(base_iri))
     triples = [ox.Triple(node, ox.NamedNode(VOID_SUBSET), ox.NamedNode(g)) for g in sorted(graphs)]
+    triples.append(ox.Triple(node, ox.NamedNode(MERGED_INTO), ox.NamedNode(merge_graph(base_iri))))
     triples.append(ox.Triple(node, ox.NamedNode(DCT_MODIFIED), ox.Literal(built_at)))
     triples.append(ox.Triple(node, ox.NamedNode(DCT_IDENTIFIER), ox.Literal(key)))
     graph_store.put(node.value, ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES))

@@ -7,17 +7,23 @@ go as a form POST (``application/x-www-form-urlencoded``): Virtuoso 7 never answ
 
 The served graphs are those that ``untoc-kg build --endpoint`` loaded, listed in a small manifest
 graph on the server (``manifest_graph(base)``), so several deployments and the server's own system
-graphs can share one server without leaking into each other's union default graph:
+graphs can share one server without leaking into each other's default graph. The build also loads
+the RDF merge of the served graphs into one graph (``merge_graph(base)``), a set as the embedded
+store's default graph is, where Virtuoso's union default graph is a bag:
 
-- on Virtuoso, whose default graph is the union of *every* graph it holds, the other graphs are
-  excluded with its ``define input:default-graph-exclude`` / ``input:named-graph-exclude`` pragmas.
-  The list of those graphs is kept fresh by a watcher thread (a query never uses one older than
-  2 s), and so is their footprint (the predicates, classes and base IRIs they hold): the pragmas
-  make Virtuoso check the graph of every quad, so a query that provably cannot match any of those
-  graphs goes without them (``may_match_hidden``). Past Virtuoso's limit of about 4,090 graphs in
-  one list, the served graphs are named instead, as on other servers;
-- on any other server, the served graphs are named with ``default-graph-uri`` and
-  ``named-graph-uri``, the protocol's portable way to ask for a union default graph.
+- on Virtuoso, a query without a dataset reads the merge graph as its default graph
+  (``define input:default-graph-uri``), with the served graphs declared as its named graphs
+  (``input:named-graph-uri``) when it has GRAPH patterns. Where that cannot be done (a SERVICE call,
+  FROM clauses of the query's own, more named graphs than Virtuoso takes in one list, data loaded
+  without a manifest), the other graphs are excluded from Virtuoso's union instead with its
+  ``input:default-graph-exclude`` / ``input:named-graph-exclude`` pragmas. The list of those graphs
+  is kept fresh by a watcher thread (a query never uses one older than 2 s), and so is their
+  footprint (the predicates, classes and base IRIs they hold): the pragmas make Virtuoso check the
+  graph of every quad, so a query that provably cannot match any of those graphs goes without them
+  (``may_match_hidden``). Past Virtuoso's limit of about 4,090 graphs in one list, the served graphs
+  are named instead, as on other servers;
+- on any other server, the merge graph is named with ``default-graph-uri`` and the served graphs
+  with ``named-graph-uri``.
 
 Virtuoso quirks handled here (each tested in tests/test_remote_store.py): ASK comes back as a
 one-row SELECT of ``__ASK_RETVAL``; a stored ``xsd:boolean`` comes back in JSON as ``"1"``/``"0"``;
@@ -62,6 +68,9 @@ from .manifest import STORE_FORMAT, Manifest
 
 MANIFEST_PREFIX = "urn:x-untoc-kg:manifest:"
 DEFAULT_PREFIX = "urn:x-untoc-kg:default:"
+MERGE_PREFIX = "urn:x-untoc-kg:merge:"
+MERGED_INTO = "urn:x-untoc-kg:mergedInto"
+"""Links a manifest to the graph that holds the RDF merge of its graphs: the served default graph."""
 NO_GRAPH = "urn:x-untoc-kg:no-graph"
 VOID_SUBSET = "http://rdfs.org/ns/void#subset"
 DCT_MODIFIED = "http://purl.org/dc/terms/modified"
@@ -115,6 +124,11 @@ def without_from(sparql: str) -> str:
     return _FROM.sub(lambda m: m.group(1) or " ", sparql)
 
 
+def _names_from(sparql: str) -> bool:
+    """Whether the query has FROM or FROM NAMED clauses of its own."""
+    return any(m.group(1) is None for m in _FROM.finditer(sparql))
+
+
 def _masked(sparql: str) -> str:
     """``sparql`` with IRIs, strings and comments blanked (IRIs keep their ``<`` and ``>``), same length."""
     def mask(match: re.Match[str]) -> str:
@@ -166,6 +180,12 @@ def default_graph(base_iri: str) -> str:
     return DEFAULT_PREFIX + base_iri
 
 
+def merge_graph(base_iri: str) -> str:
+    """The graph on the server that holds the RDF merge of every served graph (a set, as SPARQL's
+    default graph is), which queries without a dataset read instead of Virtuoso's union (a bag)."""
+    return MERGE_PREFIX + base_iri
+
+
 def manifest_graph(base_iri: str) -> str:
     """The graph on the server that lists what ``untoc-kg build`` loaded for ``base_iri``."""
     return MANIFEST_PREFIX + base_iri
@@ -208,6 +228,8 @@ class RemoteManifest:
     graphs: tuple[str, ...]
     built_at: str
     inputs_key: str
+    merged: str = ""
+    """The graph holding the merge of ``graphs``; empty for data that ``untoc-kg build`` did not load."""
 
 
 class RemoteStore(Store):
@@ -233,6 +255,7 @@ class RemoteStore(Store):
         self._stop = threading.Event()
         self._last_query = 0.0
         self._sizes: dict[str, int] = {}
+        self._distinct = 0
         self._unknown: set[str] = set()
         self.default_graph = default_graph(base_iri)
 
@@ -251,6 +274,7 @@ class RemoteStore(Store):
             every = store._count_graphs()
             store.remote_manifest = store._read_manifest(every)
             store._sizes = {g: n for g, n in every.items() if g in set(store.remote_manifest.graphs)}
+            store._distinct = every.get(store.remote_manifest.merged, sum(store._sizes.values()))
             store._unknown = set(every) - set(store.remote_manifest.graphs)
         except BaseException:
             store.close()
@@ -285,7 +309,7 @@ class RemoteStore(Store):
         pragmas = self._pragmas(sparql, dataset)
         if pragmas is None:  # more hidden graphs than Virtuoso can exclude: name the served ones instead
             pragmas = ""
-            if any(m.group(1) is None for m in _FROM.finditer(sparql)):  # FROM: its graphs, kept to ours
+            if _names_from(sparql):  # FROM: its graphs, kept to ours
                 try:
                     params = self._dataset_params(Patterns(sparql, self.base_iri, Footprint()).dataset())
                 except MayMatch as error:
@@ -323,14 +347,16 @@ class RemoteStore(Store):
         return self._served_params()
 
     def _served_params(self) -> dict[str, list[str]]:
-        """The served union as a protocol dataset (its named graphs: the served graphs but the default one)."""
+        """The served dataset as protocol parameters: the merge graph (else the served graphs) as the
+        default graph, the served graphs but the default one as the named graphs."""
         served = self.remote_manifest.graphs
         if self.virtuoso and len(served) > MAX_GRAPH_LIST:
             raise StoreError(f"{self.endpoint} holds more than {MAX_GRAPH_LIST:,} graphs of other deployments and "
                              f"this one serves {len(served):,}: Virtuoso can neither exclude the former nor list "
                              "the latter in one query")
         named = [g for g in served if g != self.default_graph] or [NO_GRAPH]
-        return {"default-graph-uri": list(served) or [NO_GRAPH], "named-graph-uri": named}
+        default = [self.remote_manifest.merged] if self.remote_manifest.merged else list(served) or [NO_GRAPH]
+        return {"default-graph-uri": default, "named-graph-uri": named}
 
     def _named_values(self, match: re.Match[str], dataset: Dataset | None) -> str:
         """``GRAPH ?g {}`` as ``VALUES ?g { … }`` of the named graphs: Virtuoso answers the empty
@@ -357,6 +383,11 @@ class RemoteStore(Store):
         """
         if not self.virtuoso or dataset:
             return ""
+        merged = self.remote_manifest.merged
+        if merged and not calls_service(sparql) and not _names_from(sparql):
+            declared = self._merged_pragmas(sparql, merged)
+            if declared is not None:
+                return declared
         hidden = self._hidden_graphs(footprint_now=calls_service(sparql))
         if not may_match_hidden(sparql, self.base_iri, hidden.footprint):
             return ""
@@ -373,6 +404,23 @@ class RemoteStore(Store):
             named = served if None in targets else {t for t in targets if t in served}
             pragmas += [f"define input:named-graph-uri <{g}> " for g in sorted(named or {NO_GRAPH})]
         return "".join(pragmas)
+
+    def _merged_pragmas(self, sparql: str, merged: str) -> str | None:
+        """Virtuoso: the merge graph as the default graph, and the served graphs as the named graphs.
+
+        The named graphs are declared one by one rather than the others excluded: Virtuoso answers a
+        query that reads its default graph with nothing once that graph is also excluded from the
+        named ones. None when the query may read more named graphs than Virtuoso takes in one list.
+        """
+        pragmas = f"define input:default-graph-uri <{merged}> "
+        targets = graph_targets(sparql, self.base_iri)
+        if not targets:
+            return pragmas
+        served = set(self.remote_manifest.graphs) - {self.default_graph}
+        named = served if None in targets else {t for t in targets if t in served}
+        if len(named) > MAX_GRAPH_LIST:
+            return None
+        return pragmas + "".join(f"define input:named-graph-uri <{g}> " for g in sorted(named or {NO_GRAPH}))
 
     # --- the graphs hidden from this deployment (Virtuoso) ------------------------------------------
 
@@ -402,6 +450,7 @@ class RemoteStore(Store):
         ours = set(self.remote_manifest.graphs)
         own_manifest = manifest_graph(self.base_iri)
         rows = self._select(f"SELECT ?m ?g ?t WHERE {{ GRAPH ?m {{ {{ ?m <{VOID_SUBSET}> ?g }} UNION "
+                            f"{{ ?m <{MERGED_INTO}> ?g }} UNION "
                             f"{{ ?m <{DCT_MODIFIED}> ?t }} }} FILTER(?m != <{own_manifest}>) }}", client)
         members = frozenset((row["m"].value, row["g"].value) for row in rows if row["g"] is not None)
         versions = frozenset((row["m"].value, row["t"].value) for row in rows if row["t"] is not None)
@@ -613,7 +662,8 @@ class RemoteStore(Store):
             listed = tuple(sorted(r["o"].value for r in rows if r["p"].value == VOID_SUBSET))
             built_at = next((r["o"].value for r in rows if r["p"].value == DCT_MODIFIED), "")
             key = next((r["o"].value for r in rows if r["p"].value == DCT_IDENTIFIER), "")
-            return RemoteManifest(listed, built_at, key)
+            merged = next((r["o"].value for r in rows if r["p"].value == MERGED_INTO and r["o"].value in every), "")
+            return RemoteManifest(listed, built_at, key, merged)
         system = set(VIRTUOSO_SYSTEM_GRAPHS) if self.virtuoso else set()
         listed = tuple(sorted(g for g in every if g not in system and not g.startswith(MANIFEST_PREFIX)))
         return RemoteManifest(listed, datetime.now(UTC).isoformat(timespec="seconds"), "")
@@ -639,7 +689,7 @@ class RemoteStore(Store):
             built_at=built.built_at,
             graph_sizes=self.graph_sizes(),
             sources=[self.endpoint],
-            triples=sum(self.graph_sizes().values()),
+            triples=self._distinct,
             store_format=STORE_FORMAT,
         )
 
