@@ -112,7 +112,7 @@ class Server:
     name: str
     sparql: str
     process: subprocess.Popen | None = None
-    dataset: tuple[tuple[str, str], ...] = ()
+    dataset: dict[str, str] = field(default_factory=dict)
     """Protocol parameters sent with every query, so that a bare server answers from the same graph."""
 
     def stop(self) -> None:
@@ -162,7 +162,7 @@ def interleaved(servers: list[Server], mix: dict[str, str], rounds: int) -> dict
             for name, text in mix.items():
                 order = servers[number % len(servers):] + servers[:number % len(servers)]
                 for server in order:
-                    seconds = timed_get(client, server.sparql, {"query": text, **dict(server.dataset)}, JSON)
+                    seconds = timed_get(client, server.sparql, {"query": text, **server.dataset}, JSON)
                     if number:
                         times[(server.name, name)].append(seconds)
             print(f"  round {number}/{rounds} done", file=sys.stderr, flush=True)
@@ -338,7 +338,7 @@ def run(args: argparse.Namespace, work: Path, servers: list[Server], static_file
     if not args.no_virtuoso and shutil.which("virtuoso-t"):
         direct, loaded = _virtuoso(work, corpus, base, log)
         # the merge graph that `untoc-kg build --endpoint` writes: Virtuoso's own union would count every triple twice
-        servers.append(Server("Virtuoso direct", direct, dataset=(("default-graph-uri", merge_graph(base)),)))
+        servers.append(Server("Virtuoso direct", direct, dataset={"default-graph-uri": merge_graph(base)}))
         remote_port = _free_port()
         servers.append(start("untoc-kg on Virtuoso", [UNTOC_KG, "serve", "--endpoint", direct, "--base-iri", base,
                                                       "--port", str(remote_port), *NO_LIMITS],

@@ -101,17 +101,21 @@ def load_merge(graph_store: GraphStore, quads: Iterable[ox.Quad], base_iri: str,
     end only where a source graph ends, so that one document's blank nodes stay one set of nodes.
     """
     merged = merge_graph(base_iri)
-    sent, current, first = 0, None, True
+    sent, current = 0, None
     buffer: list[ox.Triple] = []
+
+    def send() -> None:
+        (graph_store.post if sent else graph_store.put)(merged, _canonical_ntriples(buffer))
+
     for quad in quads:
         if quad.graph_name != current and len(buffer) >= batch:
-            (graph_store.put if first else graph_store.post)(merged, _canonical_ntriples(buffer))
-            sent, first = sent + len(buffer), False
+            send()
+            sent += len(buffer)
             buffer.clear()
         current = quad.graph_name
         buffer.append(quad.triple)
-    if buffer or first:
-        (graph_store.put if first else graph_store.post)(merged, _canonical_ntriples(buffer))
+    if buffer or not sent:
+        send()
     return sent + len(buffer)
 
 

@@ -383,12 +383,13 @@ class RemoteStore(Store):
         """
         if not self.virtuoso or dataset:
             return ""
+        service = calls_service(sparql)
         merged = self.remote_manifest.merged
-        if merged and not calls_service(sparql) and not _names_from(sparql):
+        if merged and not service and not _names_from(sparql):
             declared = self._merged_pragmas(sparql, merged)
             if declared is not None:
                 return declared
-        hidden = self._hidden_graphs(footprint_now=calls_service(sparql))
+        hidden = self._hidden_graphs(footprint_now=service)
         if not may_match_hidden(sparql, self.base_iri, hidden.footprint):
             return ""
         foreign = hidden.graphs
