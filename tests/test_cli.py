@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import subprocess
+import time
+
+import httpx
 
 from conftest import untoc_kg_command
 
@@ -35,3 +38,16 @@ def test_project_option_goes_before_or_after_the_subcommand(tmp_path) -> None:
         result = run(*args)
         assert result.returncode == 2
         assert result.stderr.strip() == f"untoc-kg validate: no data files to validate in {tmp_path / 'data'}"
+
+
+def test_serve_logs_each_request_unless_told_not_to(serve, tmp_path) -> None:
+    data = tmp_path / "one.nt"
+    data.write_text('<http://example.org/a> <http://example.org/p> "a" .\n')
+    quiet, logged = (serve("--no-project-data", "--data", str(data), *extra) for extra in (("--no-access-log",), ()))
+    for server in (quiet, logged):
+        assert httpx.get(server.sparql, params={"query": "ASK {}"}).status_code == 200
+    deadline = time.monotonic() + 10  # the line is written as the answer ends, so it may trail the answer a little
+    while "GET /sparql?query=" not in logged.log.read_text():
+        assert time.monotonic() < deadline, "serve must log the request"
+        time.sleep(0.05)
+    assert "GET /sparql" not in quiet.log.read_text()  # its request was answered first

@@ -235,6 +235,16 @@ def test_ask_in_json_and_xml(endpoint: str, name: str) -> None:
     assert bool(parsed) is True
 
 
+def test_a_small_answer_comes_whole_with_its_length_and_a_large_one_streams(endpoint: str) -> None:
+    small = httpx.get(endpoint, params={"query": SELECT_ALL})
+    assert small.headers["content-length"] == str(len(small.content)) and "transfer-encoding" not in small.headers
+    assert objects(small) == {"in g1", "in g2"}
+    rows = "SELECT * { " + " ".join(f"VALUES ?v{n} {{ 0 1 2 3 4 5 6 7 8 9 }}" for n in range(4)) + " }"  # some 90 kB
+    large = httpx.get(endpoint, params={"query": rows, "format": "csv"})
+    assert large.headers.get("transfer-encoding") == "chunked" and "content-length" not in large.headers
+    assert large.content.count(b"\n") == 1 + 10**4
+
+
 @pytest.mark.parametrize("name", GRAPH_TYPES)
 @pytest.mark.parametrize("form", ["CONSTRUCT", "DESCRIBE"])
 def test_graphs_in_every_rdf_format(endpoint: str, name: str, form: str) -> None:

@@ -23,12 +23,12 @@ BASE = "http://127.0.0.1:8000/"
     ("", None),
 ])
 def test_query_form(query: str, form: str | None) -> None:
-    assert guard.query_form(query) == form
+    assert guard.query_form(guard.tokens(query)) == form
 
 
 def test_updates_are_refused_with_403() -> None:
     with pytest.raises(guard.GuardError) as refusal:
-        guard.check("CLEAR ALL", BASE, ())
+        guard.plan("CLEAR ALL", Dataset(), BASE, ())
     assert refusal.value.status == 403 and "read-only" in refusal.value.message
 
 
@@ -52,23 +52,27 @@ def test_updates_are_refused_with_403() -> None:
     ('SELECT * { ?s ?p "x"@en-service }', [None]),
 ])
 def test_service_endpoints_are_found_as_the_engine_reads_them(query: str, endpoints: list) -> None:
-    assert [iri for keyword, iri in guard.clause_targets(query, BASE) if keyword == "SERVICE"] == endpoints
+    assert [iri for keyword, iri in guard.clause_targets(guard.tokens(query), BASE) if keyword == "SERVICE"] == endpoints
 
 
 def test_service_needs_the_allow_list() -> None:
     query = "SELECT * { SERVICE <http://a.example/sparql> {} }"
     with pytest.raises(guard.GuardError) as refusal:
-        guard.check(query, BASE, ())
+        guard.plan(query, Dataset(), BASE, ())
     assert refusal.value.status == 400 and "<http://a.example/sparql> is not allowed" in refusal.value.message
-    assert guard.check(query, BASE, ("http://a.example/sparql",)) == "SELECT"
+    assert guard.plan(query, Dataset(), BASE, ("http://a.example/sparql",)).query == query
     with pytest.raises(guard.GuardError):
-        guard.check(query.replace("sparql>", "other>"), BASE, ("http://a.example/sparql",))
+        guard.plan(query.replace("sparql>", "other>"), Dataset(), BASE, ("http://a.example/sparql",))
 
 
 def test_from_clauses_name_the_dataset() -> None:
     query = "PREFIX g: <http://g.example/> SELECT * FROM g:one FROM <two> FROM NAMED g:three { ?s ?p ?o }"
-    assert guard.dataset_clauses(query, BASE) == Dataset(("http://g.example/one", BASE + "two"), ("http://g.example/three",))
-    assert guard.dataset_clauses("SELECT * { ?s ?p ?o }", BASE) is None
+    assert _dataset_clauses(query) == Dataset(("http://g.example/one", BASE + "two"), ("http://g.example/three",))
+    assert _dataset_clauses("SELECT * { ?s ?p ?o }") is None
+
+
+def _dataset_clauses(query: str) -> Dataset | None:
+    return guard.dataset_clauses(list(guard.clause_targets(guard.tokens(query), BASE)))
 
 
 def test_plan_prefers_the_protocol_dataset_over_from() -> None:

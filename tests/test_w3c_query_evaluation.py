@@ -118,7 +118,8 @@ class MemorySink:
     def error(self, status: int, message: str) -> None:
         self.failure = (status, message)
 
-    def end(self) -> None:
+    def end(self, last: bytes) -> None:
+        self.body += last
         self.ended = True
 
 
@@ -289,7 +290,7 @@ def evaluate(case: Case) -> None:
         assert rejected == (case.kind == "negative-syntax"), sink.failure
         return
     store, dataset = _store(case)
-    form = guard.query_form(query)
+    form = guard.query_form(guard.tokens(query))
     names = GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else SOLUTION_FORMATS
     for name in names:
         sink = answer(store, query, dataset, name)

@@ -2,7 +2,9 @@
 
 It runs inside a query worker process (see ``workers``) and writes *frames* to a sink: a head
 naming the chosen format, data chunks as the engine serializes them (so a million rows never sit
-in memory), then an end mark, or an error with the HTTP status that fits it. The W3C conformance
+in memory), then an end mark carrying the last bytes, or an error with the HTTP status that fits
+it. An answer smaller than one chunk is therefore a head and an end: the server sends it whole,
+with its length, instead of streaming it. The W3C conformance
 tests call ``run`` directly with an in-memory sink, so they test exactly this code.
 """
 
@@ -52,7 +54,7 @@ class Sink(Protocol):
     def head(self, result_format: ResultFormat) -> None: ...
     def data(self, chunk: bytes) -> None: ...
     def error(self, status: int, message: str) -> None: ...
-    def end(self) -> None: ...
+    def end(self, last: bytes) -> None: ...
 
 
 class _ChunkWriter(io.RawIOBase):
@@ -74,8 +76,13 @@ class _ChunkWriter(io.RawIOBase):
 
     def flush_chunk(self) -> None:
         if self.buffer:
-            self.sink.data(bytes(self.buffer))
-            self.buffer.clear()
+            self.sink.data(self.rest())
+
+    def rest(self) -> bytes:
+        """What is buffered and not yet handed on, taken out of the buffer."""
+        taken = bytes(self.buffer)
+        self.buffer.clear()
+        return taken
 
 
 def form_of(results: ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples) -> str:
@@ -110,5 +117,4 @@ def run(store: Store, job: Job, sink: Sink) -> None:
     except (OSError, ValueError, RuntimeError) as error:
         sink.error(500, f"evaluation failed: {error}")
         return
-    writer.flush_chunk()
-    sink.end()
+    sink.end(writer.rest())

@@ -9,7 +9,7 @@ Anything the tokenizer cannot read is left to the engine's parser, which reports
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 from urllib.parse import urljoin
 
 from ..sparqltext import TOKEN, unescape
@@ -34,23 +34,24 @@ class GuardError(Exception):
         self.message = message
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):
     kind: str
     text: str
 
 
-def tokens(text: str) -> Iterator[Token]:
-    """The significant tokens of ``text`` (no spaces, no comments)."""
-    for match in TOKEN.finditer(text):
-        kind = match.lastgroup or "other"
-        if kind not in ("space", "comment"):
-            yield Token(kind, match.group())
+Clause = tuple[str, "str | None"]
+"""A SERVICE, FROM or FROM NAMED keyword and the IRI it names (None for a variable or anything unreadable)."""
 
 
-def query_form(text: str) -> str | None:
+def tokens(text: str) -> list[Token]:
+    """The significant tokens of ``text`` (no spaces, no comments); read once per query, then shared."""
+    return [Token(match.lastgroup or "other", match.group()) for match in TOKEN.finditer(text)
+            if match.lastgroup not in ("space", "comment")]
+
+
+def query_form(sequence: Sequence[Token]) -> str | None:
     """SELECT, ASK, CONSTRUCT or DESCRIBE; 'UPDATE' for an update; None when unreadable (the parser will say why)."""
-    for token in tokens(text):
+    for token in sequence:
         if token.kind != "word":
             continue
         word = token.text.upper()
@@ -63,13 +64,8 @@ def query_form(text: str) -> str | None:
     return None
 
 
-def clause_targets(text: str, base_iri: str) -> Iterator[tuple[str, str | None]]:
-    """Every SERVICE, FROM and FROM NAMED clause with its IRI resolved as the engine would.
-
-    The keyword comes as 'SERVICE', 'FROM' or 'FROM NAMED'; the IRI is None for a variable or
-    anything unreadable.
-    """
-    sequence = list(tokens(text))
+def clause_targets(sequence: Sequence[Token], base_iri: str) -> Iterator[Clause]:
+    """Every SERVICE, FROM and FROM NAMED clause with its IRI resolved as the engine would."""
     prefixes: dict[str, str] = {}
     base = base_iri
     for index, token in enumerate(sequence):
@@ -90,10 +86,9 @@ def clause_targets(text: str, base_iri: str) -> Iterator[tuple[str, str | None]]
             yield "SERVICE", None
 
 
-def dataset_clauses(text: str, base_iri: str) -> Dataset | None:
+def dataset_clauses(clauses: Sequence[Clause]) -> Dataset | None:
     """The dataset named by the query's FROM and FROM NAMED clauses, or None when it has none."""
-    clauses = [(keyword, iri) for keyword, iri in clause_targets(text, base_iri) if keyword.startswith("FROM")]
-    if not clauses:
+    if not any(keyword.startswith("FROM") for keyword, _ in clauses):
         return None
     return Dataset(
         tuple(iri for keyword, iri in clauses if keyword == "FROM" and iri),
@@ -112,10 +107,10 @@ def _resolve(token: Token | None, base: str, prefixes: dict[str, str]) -> str | 
     return None
 
 
-def nesting_depth(text: str) -> int:
-    """How deep ``{``, ``(`` and ``[`` nest in ``text`` (brackets inside strings, IRIs and comments do not count)."""
+def nesting_depth(sequence: Sequence[Token]) -> int:
+    """How deep ``{``, ``(`` and ``[`` nest (brackets inside strings, IRIs and comments are not tokens of their own)."""
     depth = deepest = 0
-    for token in tokens(text):
+    for token in sequence:
         if token.kind == "other" and token.text in "({[":
             depth += 1
             deepest = max(deepest, depth)
@@ -124,15 +119,15 @@ def nesting_depth(text: str) -> int:
     return deepest
 
 
-def check(text: str, base_iri: str, allowed_services: Sequence[str]) -> str | None:
-    """The query form of ``text`` if it may run here; raises GuardError (403 update, 400 SERVICE) otherwise."""
-    depth = nesting_depth(text)
+def check(sequence: Sequence[Token], clauses: Sequence[Clause], allowed_services: Sequence[str]) -> str | None:
+    """The query form if the query may run here; raises GuardError (403 update, 400 SERVICE) otherwise."""
+    depth = nesting_depth(sequence)
     if depth > MAX_NESTING:
         raise GuardError(400, f"the query nests brackets {depth} levels deep; at most {MAX_NESTING} are allowed")
-    form = query_form(text)
+    form = query_form(sequence)
     if form == "UPDATE":
         raise GuardError(403, "this endpoint is read-only: SPARQL Update is not accepted")
-    for keyword, iri in clause_targets(text, base_iri):
+    for keyword, iri in clauses:
         if keyword != "SERVICE":
             continue
         if iri is None or iri not in allowed_services:
@@ -148,8 +143,10 @@ def plan(query: str, dataset: Dataset, base_iri: str, allowed_services: Sequence
 
     Raises GuardError, or formats.NotAcceptable when no format fits (so no worker starts for nothing).
     """
-    form = check(query, base_iri, allowed_services)
+    sequence = tokens(query)
+    clauses = list(clause_targets(sequence, base_iri))
+    form = check(sequence, clauses, allowed_services)
     if form is not None:
         choose(form, accept, requested_format)
-    chosen = dataset or dataset_clauses(query, base_iri) or Dataset()
+    chosen = dataset or dataset_clauses(clauses) or Dataset()
     return Job(query, chosen.default_graphs, chosen.named_graphs, accept, requested_format)

@@ -18,7 +18,7 @@ from . import description, guard
 from .formats import NotAcceptable
 from .page import render_page
 from .protocol import Operation, ProtocolError, read_operation
-from .workers import Answer, QueryFailed, WorkerPool
+from .workers import QueryFailed, WorkerPool
 
 ALLOWED_METHODS = "GET, POST, HEAD, OPTIONS"
 CORS_HEADERS = {"Access-Control-Allow-Origin": "*"}
@@ -73,13 +73,15 @@ async def _answer(request: Request, operation: Operation) -> Response:
     job = guard.plan(operation.query or "", operation.dataset, settings.base_iri, settings.service_allowlist,
                      request.headers.get("accept"), operation.format)
     answer = await request.app.state.query_pool.answer(job)
-    return StreamingResponse(_body(answer), headers=_headers(answer.result_format.content_type))
+    headers = _headers(answer.result_format.content_type)
+    if answer.rest is None:
+        return Response(answer.first, headers=headers)
+    return StreamingResponse(_body(answer.first, answer.rest), headers=headers)
 
 
-async def _body(answer: Answer) -> AsyncIterator[bytes]:
-    if answer.first:
-        yield answer.first
-    async for chunk in answer.rest:
+async def _body(first: bytes, rest: AsyncIterator[bytes]) -> AsyncIterator[bytes]:
+    yield first
+    async for chunk in rest:
         yield chunk
 
 

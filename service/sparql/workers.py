@@ -6,6 +6,10 @@ deadline. Workers open the store read-only themselves (its engine cannot be pick
 JSON job per line on stdin and answer with frames on stdout: a type byte, a 4-byte length, a
 payload. The server reads those frames on its event loop, so queries never block it, and the pipe
 gives back-pressure: a slow client slows the worker instead of filling memory.
+
+A client that leaves before its answer is complete does not cost a worker: the rest of the answer
+is read and dropped for up to ``SALVAGE_SECONDS``, and only a worker still busy after that is
+killed. Starting a replacement (Python, then the store) costs more CPU than most answers.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import signal
 import struct
 import sys
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -28,7 +32,11 @@ from .formats import BY_NAME, ResultFormat
 
 HEAD, DATA, ERROR, END, READY = b"H", b"D", b"E", b"Z", b"R"
 READY_SECONDS = 120
+SALVAGE_SECONDS = 1.0
+"""How long an abandoned answer may keep running, its bytes dropped, before its worker is killed."""
 _FRAME = struct.Struct(">cI")
+_READ_LIMIT = 2**16
+"""asyncio's default: the server reads ahead at most twice this from a worker's pipe."""
 
 
 class QueryFailed(Exception):
@@ -64,8 +72,8 @@ class _PipeSink:
         self._frame(READY, b"")
         self.stream.flush()
 
-    def end(self) -> None:
-        self._frame(END, b"")
+    def end(self, last: bytes) -> None:
+        self._frame(END, last)
         self.stream.flush()
 
 
@@ -91,18 +99,26 @@ def worker_main() -> None:
 class Worker:
     """The server's handle on one worker process."""
 
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
+    def __init__(self, process: asyncio.subprocess.Process, transport: asyncio.SubprocessTransport) -> None:
         self.process = process
+        self.transport = transport
+        self.mid_frame = False
+        """A frame's head was read and its payload not: the pipe cannot be read from a frame boundary."""
+        self.timed_out = False
 
     @classmethod
     async def start(cls, settings: Settings) -> "Worker":
-        process = await asyncio.create_subprocess_exec(
+        # What create_subprocess_exec does, keeping the transport, which ``kill`` needs.
+        loop = asyncio.get_running_loop()
+        transport, protocol = await loop.subprocess_exec(
+            lambda: asyncio.subprocess.SubprocessStreamProtocol(limit=_READ_LIMIT, loop=loop),
             sys.executable, "-m", "service.sparql.workers",
-            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
+            stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=None,
             env={**os.environ, SETTINGS_VARIABLE: settings.to_env()},
         )
+        process = asyncio.subprocess.Process(transport, protocol, loop)
         lower_priority(process.pid)
-        worker = cls(process)
+        worker = cls(process, transport)
         kind, _ = await asyncio.wait_for(worker.frame(), READY_SECONDS)  # a query waits for no start-up
         if kind != READY:
             raise RuntimeError(f"a query worker started with frame {kind!r} instead of ready")
@@ -112,6 +128,18 @@ class Worker:
     def alive(self) -> bool:
         return self.process.returncode is None
 
+    def kill(self) -> None:
+        """Kill the process and close its output pipe.
+
+        ``process.wait()`` returns only once the pipe is closed too, and a pipe whose reader is
+        paused on a full buffer (an answer no one reads) would never see its end.
+        """
+        if self.alive:
+            self.process.kill()
+        output = self.transport.get_pipe_transport(1)
+        if output is not None:
+            output.close()
+
     async def send(self, job: Job) -> None:
         assert self.process.stdin is not None
         self.process.stdin.write(job.to_line())
@@ -120,7 +148,10 @@ class Worker:
     async def frame(self) -> tuple[bytes, bytes]:
         assert self.process.stdout is not None
         kind, length = _FRAME.unpack(await self.process.stdout.readexactly(_FRAME.size))
-        return kind, await self.process.stdout.readexactly(length)
+        self.mid_frame = True
+        payload = await self.process.stdout.readexactly(length)
+        self.mid_frame = False
+        return kind, payload
 
     async def stop(self) -> None:
         """Ask politely (close stdin), then kill: used when the server shuts down."""
@@ -129,17 +160,20 @@ class Worker:
         try:
             await asyncio.wait_for(self.process.wait(), 5)
         except TimeoutError:
-            self.process.kill()
+            self.kill()
             await self.process.wait()
 
 
 @dataclass
 class Answer:
-    """A query's answer as it arrives: its format, the first chunk, and the rest to stream."""
+    """A query's answer as it arrives: its format, the first chunk, and the rest to stream.
+
+    ``rest`` is None when ``first`` is the whole answer.
+    """
 
     result_format: ResultFormat
     first: bytes
-    rest: AsyncIterator[bytes]
+    rest: AsyncIterator[bytes] | None
 
 
 class WorkerPool:
@@ -149,7 +183,8 @@ class WorkerPool:
         self.settings = settings
         self.idle: asyncio.Queue[Worker] = asyncio.Queue()
         self.workers: set[Worker] = set()
-        self.replacing: set[asyncio.Task[None]] = set()
+        self.tasks: set[asyncio.Task[None]] = set()
+        """Replacements starting and abandoned answers being drained."""
         self.leases: dict[Worker, asyncio.TimerHandle] = {}
 
     async def start(self) -> None:
@@ -157,7 +192,7 @@ class WorkerPool:
             await self._add()
 
     async def close(self) -> None:
-        await asyncio.gather(*self.replacing, return_exceptions=True)
+        await asyncio.gather(*self.tasks, return_exceptions=True)
         await asyncio.gather(*(worker.stop() for worker in list(self.workers)))
         self.workers.clear()
 
@@ -179,11 +214,35 @@ class WorkerPool:
         lease = self.leases.pop(worker, None)
         if lease is not None:
             lease.cancel()
-        if worker.alive:
-            worker.process.kill()
-        task = asyncio.get_running_loop().create_task(self._replace(worker))
-        self.replacing.add(task)
-        task.add_done_callback(self.replacing.discard)
+        worker.kill()
+        self._background(self._replace(worker))
+
+    def _background(self, work: Coroutine[None, None, None]) -> None:
+        task = asyncio.get_running_loop().create_task(work)
+        self.tasks.add(task)
+        task.add_done_callback(self.tasks.discard)
+
+    def _abandon(self, worker: Worker) -> None:
+        """The request gave up on ``worker``'s answer (client gone, answer cut): drain it, or retire it.
+
+        Synchronous for the same reason as ``_retire``. A worker whose pipe is mid-frame cannot be
+        drained and is retired at once.
+        """
+        if worker.mid_frame or not worker.alive:
+            self._retire(worker)
+        elif worker in self.leases:
+            self._background(self._drain(worker))
+
+    async def _drain(self, worker: Worker) -> None:
+        """Read and drop the rest of ``worker``'s answer; back to the idle queue if it ends in time."""
+        try:
+            async with asyncio.timeout(SALVAGE_SECONDS):
+                while (await worker.frame())[0] not in (END, ERROR):
+                    pass
+        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError):
+            self._retire(worker)
+            return
+        self._release(worker)
 
     def _lease(self, worker: Worker, deadline: float) -> None:
         """Mark ``worker`` busy until released; at the deadline it is retired whoever holds it.
@@ -196,6 +255,7 @@ class WorkerPool:
 
     def _expire(self, worker: Worker) -> None:
         if worker in self.leases:
+            worker.timed_out = True
             self._retire(worker)
 
     def _release(self, worker: Worker) -> None:
@@ -214,41 +274,43 @@ class WorkerPool:
 
         Waiting for a free worker is bounded by the time limit too, but answered with 503: a query
         that never ran did not hit the limit. The deadline then covers evaluation and the whole
-        transfer: a worker that still runs at the deadline is killed and replaced.
+        transfer: the lease kills a worker that still runs at the deadline, which ends any read of
+        its pipe.
         """
         worker = await self._acquire(time.monotonic() + self.settings.query_timeout)
         deadline = time.monotonic() + self.settings.query_timeout
         self._lease(worker, deadline)
         try:
             await worker.send(job)
-            kind, payload = await self._next(worker, deadline)
+            kind, payload = await self._next(worker)
             if kind == ERROR:
                 self._release(worker)
                 failure = json.loads(payload)
                 raise QueryFailed(failure["status"], failure["message"])
             result_format = BY_NAME[payload.decode()]
-            kind, first = await self._next(worker, deadline)
+            kind, first = await self._next(worker)
         except QueryFailed:
             raise
         except ConnectionError:
             self._retire(worker)
             raise QueryFailed(500, "the query worker died before answering; it has been replaced") from None
         except BaseException:
-            self._retire(worker)
+            self._abandon(worker)
             raise
         if kind == END:
             self._release(worker)
-            return Answer(result_format, b"", _nothing())
+            return Answer(result_format, first, None)
         if kind != DATA:
             self._retire(worker)
             raise QueryFailed(500, _failure_message(kind, first))
-        return Answer(result_format, first, self._stream(worker, deadline))
+        return Answer(result_format, first, _Rest(self, worker))
 
     async def _acquire(self, deadline: float) -> Worker:
         """A live idle worker; a dead one met on the way is replaced. 503 when none frees up in time."""
         while True:
             try:
-                worker = await asyncio.wait_for(self.idle.get(), max(0.0, deadline - time.monotonic()))
+                async with asyncio.timeout(max(0.0, deadline - time.monotonic())):  # a cancelled get loses no worker
+                    worker = await self.idle.get()
             except TimeoutError:
                 raise QueryFailed(503, f"every query worker stayed busy for {self.settings.query_timeout:g} s; "
                                        "try again later") from None
@@ -256,13 +318,13 @@ class WorkerPool:
                 return worker
             self._retire(worker)
 
-    async def _next(self, worker: Worker, deadline: float) -> tuple[bytes, bytes]:
-        """The worker's next frame; QueryFailed (worker killed) at the deadline or when it dies."""
+    async def _next(self, worker: Worker) -> tuple[bytes, bytes]:
+        """The worker's next frame; QueryFailed when the worker dies (the lease kills it at the deadline)."""
         try:
-            return await asyncio.wait_for(worker.frame(), max(0.0, deadline - time.monotonic()))
-        except (TimeoutError, asyncio.IncompleteReadError, ConnectionError):
+            return await worker.frame()
+        except (asyncio.IncompleteReadError, ConnectionError):
             self._retire(worker)
-            if time.monotonic() >= deadline:  # the wait timed out, or the deadline's timer killed the worker
+            if worker.timed_out:
                 raise QueryFailed(504, f"the query hit the time limit of {self.settings.query_timeout:g} s "
                                        "and was stopped") from None
             if await _aborted(worker):
@@ -270,23 +332,50 @@ class WorkerPool:
                                        f"(worker_memory_mb = {self.settings.worker_memory_mb} MiB) and was stopped") from None
             raise QueryFailed(500, "the query worker died while answering; it has been replaced") from None
 
-    async def _stream(self, worker: Worker, deadline: float) -> AsyncIterator[bytes]:
-        """The remaining chunks; an exception here aborts the HTTP response, so a cut answer never looks whole."""
-        finished = False
+
+class _Rest:
+    """The chunks after an answer's first, read from its worker as the response sends them.
+
+    An exception here aborts the HTTP response, so a cut answer never looks whole. A response that
+    stops reading (client gone) gives the worker back to the pool to drain or retire; so does one
+    that never starts: Starlette neither starts nor closes a body it can no longer send, hence the
+    finalizer.
+    """
+
+    def __init__(self, pool: WorkerPool, worker: Worker) -> None:
+        self.pool = pool
+        self.worker = worker
+        self.settled = False
+
+    def __aiter__(self) -> _Rest:
+        return self
+
+    async def __anext__(self) -> bytes:
+        if self.settled:
+            raise StopAsyncIteration
         try:
-            while True:
-                kind, payload = await self._next(worker, deadline)
-                if kind == END:
-                    finished = True
-                    return
-                if kind != DATA:
-                    raise QueryFailed(500, _failure_message(kind, payload))
-                yield payload
-        finally:
-            if finished:
-                self._release(worker)
-            else:
-                self._retire(worker)
+            kind, payload = await self.pool._next(self.worker)
+        except BaseException:
+            self._give_up()
+            raise
+        if kind == DATA:
+            return payload
+        self.settled = True
+        if kind != END:
+            self.pool._retire(self.worker)
+            raise QueryFailed(500, _failure_message(kind, payload))
+        self.pool._release(self.worker)
+        if not payload:
+            raise StopAsyncIteration
+        return payload
+
+    def _give_up(self) -> None:
+        if not self.settled:
+            self.settled = True
+            self.pool._abandon(self.worker)
+
+    def __del__(self) -> None:
+        self._give_up()
 
 
 async def _aborted(worker: Worker) -> bool:
@@ -303,11 +392,6 @@ def _failure_message(kind: bytes, payload: bytes) -> str:
     if kind == ERROR:
         return json.loads(payload)["message"]
     return f"unexpected frame {kind!r} from the query worker"
-
-
-async def _nothing() -> AsyncIterator[bytes]:
-    return
-    yield
 
 
 if __name__ == "__main__":

@@ -1,0 +1,156 @@
+"""The query worker pool on real worker processes: whole small answers, and what an abandoned answer costs.
+
+A client that leaves before its answer is complete must not cost a worker when the rest of the
+answer is cheap (a restart costs more CPU than most answers), and must not keep one busy when the
+rest is long. These run the pool in-process, so no socket buffer hides when the answer is left.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from service.build import BuildInputs, build
+from service.config import Settings
+from service.sparql.execution import CHUNK_BYTES, Job
+from service.sparql.workers import SALVAGE_SECONDS, Answer, QueryFailed, WorkerPool
+
+BASE = "http://workers.test/"
+
+
+def cartesian(rows_power: int, projection: str = "*") -> str:
+    """A query over 10^rows_power rows, cheap per row."""
+    values = " ".join(f"VALUES ?v{n} {{ 0 1 2 3 4 5 6 7 8 9 }}" for n in range(rows_power))
+    return f"SELECT {projection} WHERE {{ {values} }}"
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    folder = tmp_path_factory.mktemp("workers")
+    (folder / "data.nt").write_text(f"<{BASE}a> <{BASE}p> \"a\" .\n")
+    build(BuildInputs(BASE, None, (folder / "data.nt",), ()), folder / "store")
+    return Settings(store_dir=folder / "store", base_iri=BASE, query_workers=1)
+
+
+def with_pool(settings: Settings, scenario: Callable[[WorkerPool], Awaitable[None]]) -> None:
+    async def main() -> None:
+        pool = WorkerPool(settings)
+        await pool.start()
+        try:
+            await scenario(pool)
+        finally:
+            await pool.close()
+    asyncio.run(main())
+
+
+def pids(pool: WorkerPool) -> set[int]:
+    return {worker.process.pid for worker in pool.workers}
+
+
+async def settled(pool: WorkerPool) -> None:
+    """Wait for drains and replacements the pool runs in the background."""
+    while pool.tasks:
+        await asyncio.gather(*pool.tasks, return_exceptions=True)
+
+
+async def leave_after_first_chunk(pool: WorkerPool, job: Job) -> None:
+    answer = await pool.answer(job)
+    assert answer.rest is not None and len(answer.first) >= CHUNK_BYTES
+    await anext(answer.rest)
+    del answer  # what Starlette does with the body when the client has gone
+
+
+async def ask(pool: WorkerPool) -> Answer:
+    return await pool.answer(Job("ASK { ?s ?p ?o }", format="json"))
+
+
+def test_a_small_answer_comes_whole_in_one_piece(settings: Settings) -> None:
+    async def scenario(pool: WorkerPool) -> None:
+        answer = await ask(pool)
+        assert answer.rest is None
+        assert json.loads(answer.first)["boolean"] is True
+    with_pool(settings, scenario)
+
+
+def test_an_answer_of_many_chunks_streams_whole(settings: Settings) -> None:
+    async def scenario(pool: WorkerPool) -> None:
+        answer = await pool.answer(Job(cartesian(5), format="tsv"))
+        assert answer.rest is not None
+        body = answer.first + b"".join([chunk async for chunk in answer.rest])
+        assert body.count(b"\n") == 1 + 10**5
+    with_pool(settings, scenario)
+
+
+def test_a_cheap_abandoned_answer_keeps_its_worker(settings: Settings) -> None:
+    async def scenario(pool: WorkerPool) -> None:
+        before = pids(pool)
+        await leave_after_first_chunk(pool, Job(cartesian(5), format="tsv"))  # about 1.2 MB: well under a second
+        await settled(pool)
+        assert pids(pool) == before, "the worker must be drained and kept, not killed"
+        assert json.loads((await ask(pool)).first)["boolean"] is True  # and it answers from a frame boundary
+    with_pool(settings, scenario)
+
+
+def test_a_long_abandoned_answer_costs_its_worker(settings: Settings) -> None:
+    async def scenario(pool: WorkerPool) -> None:
+        before = pids(pool)
+        started = time.monotonic()
+        await leave_after_first_chunk(pool, Job(cartesian(9), format="tsv"))
+        await settled(pool)
+        assert time.monotonic() - started >= SALVAGE_SECONDS  # it was drained first, then killed
+        assert pids(pool) and pids(pool).isdisjoint(before), "the worker must be killed and replaced"
+        assert json.loads((await ask(pool)).first)["boolean"] is True
+    with_pool(settings, scenario)
+
+
+def test_an_answer_whose_rest_is_never_read_keeps_its_worker(settings: Settings) -> None:
+    """What Starlette does when the client is gone before the body starts: it drops the body unread."""
+    async def scenario(pool: WorkerPool) -> None:
+        before = pids(pool)
+        answer = await pool.answer(Job(cartesian(5), format="tsv"))
+        assert answer.rest is not None
+        del answer
+        await settled(pool)
+        assert pids(pool) == before and pool.idle.qsize() == 1
+        assert json.loads((await ask(pool)).first)["boolean"] is True
+    with_pool(settings, scenario)
+
+
+def test_a_request_cancelled_while_its_query_runs_keeps_a_cheap_worker(settings: Settings) -> None:
+    async def scenario(pool: WorkerPool) -> None:
+        before = pids(pool)
+        request = asyncio.create_task(pool.answer(Job(cartesian(6, "(COUNT(*) AS ?n)"), format="json")))
+        while not pool.leases:  # the worker is taken; its answer has not come
+            await asyncio.sleep(0)
+        request.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await request
+        await settled(pool)
+        assert pids(pool) == before
+        assert json.loads((await ask(pool)).first)["boolean"] is True
+    with_pool(settings, scenario)
+
+
+def test_a_worker_killed_at_the_time_limit_while_its_answer_waits_unread_is_replaced(settings: Settings) -> None:
+    """The server reads ahead only so far: a killed worker's pipe then never closes unless told to,
+    and a replacement that waited for it would never start."""
+    async def scenario(pool: WorkerPool) -> None:
+        before = pids(pool)
+        answer = await pool.answer(Job(cartesian(8), format="tsv"))
+        assert answer.rest is not None
+        while pool.leases:  # the lease expires; the answer lies unread meanwhile
+            await asyncio.sleep(0.1)
+        await settled(pool)
+        assert pids(pool) and pids(pool).isdisjoint(before), "the killed worker must be replaced"
+        with pytest.raises(QueryFailed) as cut:
+            async for _ in answer.rest:
+                pass
+        assert cut.value.status == 504
+        assert json.loads((await ask(pool)).first)["boolean"] is True
+    with_pool(replace(settings, query_timeout=2.0), scenario)
