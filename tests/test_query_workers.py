@@ -154,3 +154,20 @@ def test_a_worker_killed_at_the_time_limit_while_its_answer_waits_unread_is_repl
         assert cut.value.status == 504
         assert json.loads((await ask(pool)).first)["boolean"] is True
     with_pool(replace(settings, query_timeout=2.0), scenario)
+
+
+def test_under_light_load_one_warm_worker_answers_everything(settings: Settings) -> None:
+    """Queries one after another go to the worker that answered last, whose engine caches are warm."""
+    async def scenario(pool: WorkerPool) -> None:
+        before = {worker.process.pid: cpu_ticks(worker.process.pid) for worker in pool.workers}
+        for _ in range(40):
+            await pool.answer(Job(cartesian(5, "(COUNT(*) AS ?n)"), format="json"))
+        used = sorted(cpu_ticks(pid) - ticks for pid, ticks in before.items())
+        assert used[-1] >= 20 and used[0] <= 2, f"CPU ticks per worker: {used}"
+    with_pool(replace(settings, query_workers=2), scenario)
+
+
+def cpu_ticks(pid: int) -> int:
+    """User and system time of a process, in clock ticks (/proc/PID/stat fields 14 and 15)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return int(fields[11]) + int(fields[12])

@@ -39,7 +39,7 @@ class Token(NamedTuple):
     text: str
 
 
-Clause = tuple[str, "str | None"]
+Clause = tuple[str, str | None]
 """A SERVICE, FROM or FROM NAMED keyword and the IRI it names (None for a variable or anything unreadable)."""
 
 

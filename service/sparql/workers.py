@@ -181,7 +181,8 @@ class WorkerPool:
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.idle: asyncio.Queue[Worker] = asyncio.Queue()
+        self.idle: asyncio.LifoQueue[Worker] = asyncio.LifoQueue()
+        """Last in, first out: under light load one warm worker (its engine's caches) answers everything."""
         self.workers: set[Worker] = set()
         self.tasks: set[asyncio.Task[None]] = set()
         """Replacements starting and abandoned answers being drained."""
