@@ -11,7 +11,6 @@ the other load on it cancel out as far as they can.
 from __future__ import annotations
 
 import argparse
-import asyncio
 import math
 import os
 import re
