@@ -85,6 +85,12 @@ class Server:
             self.process.wait()
 
 
+def cartesian(rows_power: int, projection: str = "*") -> str:
+    """A query over 10^rows_power rows (one VALUES of ten digits per power): cheap per row, as long as wanted."""
+    values = " ".join(f"VALUES ?v{n} {{ 0 1 2 3 4 5 6 7 8 9 }}" for n in range(rows_power))
+    return f"SELECT {projection} WHERE {{ {values} }}"
+
+
 BACKEND = os.environ.get("UNTOC_KG_BACKEND", "embedded")
 VIRTUOSO_ENDPOINT = os.environ.get("UNTOC_KG_VIRTUOSO", "http://127.0.0.1:8891/sparql")
 BUILD_ONLY_OPTIONS = {"--data": 1, "--graph": 1, "--no-project-data": 0, "--store": 1}

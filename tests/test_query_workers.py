@@ -16,18 +16,13 @@ from pathlib import Path
 
 import pytest
 
+from conftest import cartesian
 from service.build import BuildInputs, build
 from service.config import Settings
 from service.sparql.execution import CHUNK_BYTES, Job
 from service.sparql.workers import SALVAGE_SECONDS, Answer, QueryFailed, WorkerPool
 
 BASE = "http://workers.test/"
-
-
-def cartesian(rows_power: int, projection: str = "*") -> str:
-    """A query over 10^rows_power rows, cheap per row."""
-    values = " ".join(f"VALUES ?v{n} {{ 0 1 2 3 4 5 6 7 8 9 }}" for n in range(rows_power))
-    return f"SELECT {projection} WHERE {{ {values} }}"
 
 
 @pytest.fixture(scope="module")

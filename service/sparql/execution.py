@@ -4,8 +4,8 @@ It runs inside a query worker process (see ``workers``) and writes *frames* to a
 naming the chosen format, data chunks as the engine serializes them (so a million rows never sit
 in memory), then an end mark carrying the last bytes, or an error with the HTTP status that fits
 it. An answer smaller than one chunk is therefore a head and an end: the server sends it whole,
-with its length, instead of streaming it. The W3C conformance
-tests call ``run`` directly with an in-memory sink, so they test exactly this code.
+with its length, instead of streaming it. The W3C conformance tests call ``run`` directly with an
+in-memory sink, so they test exactly this code.
 """
 
 from __future__ import annotations
