@@ -30,6 +30,23 @@ SHAPE_FIXTURES = PROJECT_ROOT / "tests" / "fixtures" / "shapes"
 PROJECT = Project(PROJECT_ROOT)
 
 
+def require_shared(path: Path) -> Path:
+    """A file from outside the checkout (the source note, a W3C manifest): skipped with what is missing
+    and how to point to it when absent, a failure in CI (which runs with ../shared/ beside the clone)."""
+    if not path.is_file():
+        message = (f"{path} is missing: it lives outside the checkout; set UNTOC_KG_SHARED to the shared/ folder "
+                   "(seeds/, w3c/) or UNTOC_KG_W3C to the W3C sparql11 suites")
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def source_note_text() -> str:
+    """The Spanish source note's text (skips where it is absent, see require_shared)."""
+    return require_shared(SOURCE_NOTE).read_text(encoding="utf-8")
+
+
 def require_binary(name: str) -> str:
     """The path of an external program; skipped locally when missing, a failure in CI (it must be installed)."""
     path = shutil.which(name)

@@ -20,7 +20,7 @@ import pytest
 from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
-from conftest import PROJECT_ROOT, SOURCE_NOTE
+from conftest import PROJECT_ROOT, SOURCE_NOTE, require_shared, source_note_text
 from service.ingest import glossary
 from service.ingest.extract import Outcome, extract
 from service.ingest.provenance import UNTOC, dataset_of, is_annotation_node
@@ -46,7 +46,7 @@ SELECT ?exact ?start ?end ?text ?number WHERE {
 
 @pytest.fixture(scope="module")
 def spanish() -> Outcome:
-    return extract(SOURCE_NOTE.read_text(encoding="utf-8"), "es")
+    return extract(source_note_text(), "es")
 
 
 @pytest.fixture(scope="module")
@@ -177,14 +177,14 @@ def test_sentences_not_understood_are_listed() -> None:
 def test_an_unknown_title_is_reported_not_invented(monkeypatch: pytest.MonkeyPatch) -> None:
     kept = tuple(pair for pair in glossary.TITLES if pair[0] != "trata de personas")
     monkeypatch.setattr(glossary, "TITLES", kept)
-    outcome = extract(SOURCE_NOTE.read_text(encoding="utf-8"), "es")
+    outcome = extract(source_note_text(), "es")
     assert not list(outcome.facts.graph().objects(URIRef(ID + "decision/4/4"), UNTOC.title))
     assert any("'trata de personas'" in note for note in outcome.notes)
 
 
 def test_the_glossary_only_translates_what_the_text_prints(spanish: Outcome) -> None:
     printed = {str(o) for (s, p, o) in spanish.facts.evidence if p == UNTOC.title and o.language == "es"}
-    source = " ".join(SOURCE_NOTE.read_text(encoding="utf-8").split())
+    source = " ".join(source_note_text().split())
     assert printed and all(title in source for title in printed)
 
 
@@ -209,7 +209,7 @@ def test_the_output_is_byte_stable_across_runs() -> None:
     """Annotation IRIs are hashes of their content, not counters or blank nodes: re-ingesting the same
     text (in another process, with another hash seed) writes the same bytes."""
     script = ("import sys\nfrom service.ingest.extract import extract\nfrom service.ingest.provenance import dataset_of\n"
-              f"text = open({str(SOURCE_NOTE)!r}, encoding='utf-8').read()\n"
+              f"text = open({str(require_shared(SOURCE_NOTE))!r}, encoding='utf-8').read()\n"
               "sys.stdout.write(dataset_of(extract(text, 'es').facts.graph()).serialize(format='trig'))\n")
     outputs = [subprocess.run([sys.executable, "-c", script], capture_output=True, check=True, cwd=PROJECT_ROOT,
                               env={**os.environ, "PYTHONHASHSEED": seed}, timeout=120).stdout for seed in ("1", "2")]

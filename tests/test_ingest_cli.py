@@ -12,7 +12,7 @@ import pytest
 from rdflib import RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-from conftest import PROJECT_ROOT, SOURCE_NOTE, untoc_kg_command
+from conftest import PROJECT_ROOT, SOURCE_NOTE, require_shared, untoc_kg_command
 from service.cli import main
 from service.ingest.provenance import UNTOC, is_annotation_node
 from service.ingest.run import conflicts
@@ -47,7 +47,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 def test_ingesting_the_note_writes_the_curated_facts_and_a_report(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "note.trig"
-    assert main(["ingest", str(SOURCE_NOTE), "--out", str(out)]) == 0
+    assert main(["ingest", str(require_shared(SOURCE_NOTE)), "--out", str(out)]) == 0
     assert isomorphic(flat(out, facts_only=True), flat(CURATED))
     report = out.with_name("note.trig.report.txt").read_text(encoding="utf-8")
     assert "not understood (no fact taken from these): none" in report

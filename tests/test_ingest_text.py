@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SOURCE_NOTE
+from conftest import source_note_text
 from service.ingest.dates import find_dates
 from service.ingest.extract import assign_roles
 from service.ingest.lexicon import find_bodies, fold
@@ -78,14 +78,14 @@ def test_a_body_named_in_either_language_is_one_series() -> None:
 
 
 def test_blocks_keep_the_source_offset_of_every_character() -> None:
-    source = SOURCE_NOTE.read_text(encoding="utf-8")
+    source = source_note_text()
     for block in segment(source):
         for char, offset in zip(block.text, block.offsets):
             assert char == source[offset] or (char == " " and source[offset].isspace())
 
 
 def test_a_paragraph_cut_by_a_page_break_is_rejoined_and_its_footnote_kept() -> None:
-    blocks = segment(SOURCE_NOTE.read_text(encoding="utf-8"))
+    blocks = segment(source_note_text())
     [third] = [b for b in blocks if b.number == 3]
     assert "(CTOC/COP/WG.4/2023/5 y CTOC/COP/WG.4/2024/5, respectivamente) se presentarán" in third.text
     assert [b.text for b in blocks if b.kind == "footnote"] == ["* CTOC/COP/2024/1."]
@@ -93,7 +93,7 @@ def test_a_paragraph_cut_by_a_page_break_is_rejoined_and_its_footnote_kept() -> 
 
 
 def test_the_language_is_guessed_from_function_words() -> None:
-    assert guess_language(SOURCE_NOTE.read_text(encoding="utf-8")) == "es"
+    assert guess_language(source_note_text()) == "es"
     assert guess_language((FIXTURES / "note-2024-07-04.en.md").read_text(encoding="utf-8")) == "en"
 
 

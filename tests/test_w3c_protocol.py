@@ -19,7 +19,7 @@ import rdflib
 from rdflib import RDF, Namespace
 from rdflib.collection import Collection
 
-from conftest import W3C_DIR
+from conftest import W3C_DIR, require_shared
 
 MANIFEST = W3C_DIR / "protocol" / "manifest.ttl"
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
@@ -139,7 +139,6 @@ def _check(request: HttpRequest, response: httpx.Response) -> None:
         assert response.text.strip(), "a refusal must say why"
 
 
-@pytest.mark.skipif(not MANIFEST.is_file(), reason=f"W3C protocol manifest not found at {MANIFEST} (set UNTOC_KG_W3C)")
 @pytest.mark.parametrize("test", TESTS, ids=[t.name for t in TESTS])
 def test_protocol(test: ProtocolTest, protocol_server) -> None:
     if test.is_positive_update:
@@ -152,6 +151,5 @@ def test_protocol(test: ProtocolTest, protocol_server) -> None:
 
 
 def test_manifest_has_the_applicable_tests() -> None:
-    if not MANIFEST.is_file():
-        pytest.skip(f"W3C protocol manifest not found at {MANIFEST}")
+    require_shared(MANIFEST)
     assert len([t for t in TESTS if not t.is_positive_update]) == 27

@@ -24,7 +24,7 @@ from rdflib import RDF, Namespace
 from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
-from conftest import PROJECT_ROOT, W3C_DIR
+from conftest import PROJECT_ROOT, W3C_DIR, require_shared
 from service.sparql import guard
 from service.sparql.execution import run
 from service.sparql.formats import ResultFormat
@@ -312,7 +312,6 @@ def tally(request):
         print(f"\n{line}")
 
 
-@pytest.mark.skipif(not MANIFEST.is_file(), reason=f"W3C query manifest not found at {MANIFEST} (set UNTOC_KG_W3C)")
 @pytest.mark.parametrize("case", CASES, ids=[c.name for c in CASES])
 def test_w3c_query(case: Case, tally) -> None:
     try:
@@ -327,8 +326,7 @@ def test_w3c_query(case: Case, tally) -> None:
 
 
 def test_failures_file_names_real_tests() -> None:
-    if not CASES:
-        pytest.skip("W3C query manifest not found")
+    require_shared(MANIFEST)
     unknown = set(FAILURES) - {c.name for c in CASES}
     assert not unknown, f"{FAILURES_FILE.name} lists tests that do not exist: {sorted(unknown)}"
     assert all(FAILURES.values()), "every listed failure needs a reason"
