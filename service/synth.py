@@ -161,7 +161,7 @@ def write_document(w: Writer, doc: Document, rng: random.Random) -> None:
     passages = [w.iri(f"id/{path}/passage/{n}") for n in range(1, doc.paragraphs + 1)]
     topic_es, topic_en = TOPICS[doc.group % len(TOPICS)]
     group = w.iri(f"id/group/WG.{doc.group}")
-    meeting = w.iri(f"id/meeting/WG.{doc.group}/{doc.meeting}")
+    meeting = w.iri(f"id/meeting/WG.{doc.group}/{doc.start.isoformat()}")
     session = w.iri(f"id/session/{doc.session}")
     founded_at = doc.group % 11 + 1
     decision = w.iri(f"id/decision/{founded_at}/{doc.group}")

@@ -73,7 +73,7 @@ def test_an_existing_file_is_not_overwritten_without_force(tmp_path: Path, capsy
     assert out.read_bytes() == b"# someone else's graph\n"
     assert "use --force" in capsys.readouterr().err
     assert main(["ingest", str(FIXTURES / "wg-firearms-2018-oneline.en.txt"), "--out", str(out), "--force"]) == 0
-    assert (URIRef(ID + "meeting/WG.6/6"), None, None) in flat(out)
+    assert (URIRef(ID + "meeting/WG.6/2018-05-02"), None, None) in flat(out)
 
 
 def test_another_date_for_a_known_meeting_is_a_conflict(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -82,7 +82,9 @@ def test_another_date_for_a_known_meeting_is_a_conflict(project: Path, capsys: p
     assert main(["--project", str(project), "ingest", source]) == 1
     assert snapshot(project / "data") == before
     err = capsys.readouterr().err
-    assert "meeting/WG.4/14 <https://w3id.org/untoc-kg/ontology#startDate>: new \"2024-07-10\"" in err
+    assert ("group/WG.4 holds two meetings numbered 14: new https://w3id.org/untoc-kg/id/meeting/WG.4/2024-07-10 "
+            '("10 y 11 de julio de 2024" in https://w3id.org/untoc-kg/id/document/CTOC/COP/WG.4/2024/3), existing '
+            "https://w3id.org/untoc-kg/id/meeting/WG.4/2024-07-08 (stated in") in err
     assert main(["--project", str(project), "ingest", source, "--allow-conflicts"]) == 0
     assert set(snapshot(project / "data")) - set(before) == {"CTOC-COP-WG.4-2024-3.trig",
                                                              "CTOC-COP-WG.4-2024-3.trig.report.txt"}
@@ -92,10 +94,10 @@ def test_a_meeting_named_by_its_dates_joins_the_known_meeting(project: Path) -> 
     """Two more documents about meetings of the note: the same IRIs, no conflict, both conform."""
     assert main(["--project", str(project), "ingest", str(FIXTURES / "wg-trafficking-2024.es.txt")]) == 0
     written = flat(project / "data" / "CTOC-COP-WG.4-2024-2.trig", facts_only=True)
-    assert (URIRef(ID + "meeting/WG.4/14"), UNTOC.place, URIRef(ID + "place/vienna")) in written
+    assert (URIRef(ID + "meeting/WG.4/2024-07-08"), UNTOC.place, URIRef(ID + "place/vienna")) in written
     assert main(["--project", str(project), "ingest", str(FIXTURES / "report-trafficking-2023.es.txt")]) == 0
     report = flat(project / "data" / "CTOC-COP-WG.4-2023-5.trig", facts_only=True)
-    assert (URIRef(ID + "document/CTOC/COP/WG.4/2023/5"), UNTOC.reportOf, URIRef(ID + "meeting/WG.4/13")) in report
+    assert (URIRef(ID + "document/CTOC/COP/WG.4/2023/5"), UNTOC.reportOf, URIRef(ID + "meeting/WG.4/2023-10-02")) in report
 
 
 def test_a_missing_file_is_a_one_line_usage_error() -> None:
@@ -117,7 +119,7 @@ def test_a_text_that_names_no_document_is_a_one_line_error(tmp_path: Path, capsy
 def test_conflicts_are_other_values_of_one_valued_properties() -> None:
     existing = Dataset()
     existing.parse(CURATED, format="trig")
-    group, meeting = URIRef(ID + "group/WG.4"), URIRef(ID + "meeting/WG.4/13")
+    group, meeting = URIRef(ID + "group/WG.4"), URIRef(ID + "meeting/WG.4/2023-10-02")
     new = Graph(identifier=URIRef("https://w3id.org/untoc-kg/graph/other"))
     new.add((group, RDFS.label, Literal("Grupo de Trabajo sobre la Trata de Personas", lang="es")))
     new.add((group, RDFS.label, Literal("Trafficking group", lang="fr")))
@@ -127,5 +129,5 @@ def test_conflicts_are_other_values_of_one_valued_properties() -> None:
     new.add((meeting, UNTOC.endDate, Literal(date(2023, 10, 4))))
     found = conflicts(new, [existing])
     assert len(found) == 2
-    assert any("meeting/WG.4/13" in line and "endDate" in line and "2023-10-04" in line for line in found)
+    assert any("meeting/WG.4/2023-10-02" in line and "endDate" in line and "2023-10-04" in line for line in found)
     assert any("group/WG.4" in line and "Grupo sobre Trata" in line for line in found)

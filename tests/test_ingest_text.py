@@ -52,6 +52,51 @@ def test_impossible_or_absent_dates_are_not_guessed(text: str) -> None:
     assert find_dates(text) == []
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("met on 14 and 15 April 2009, from 27 to 29 January 2010 and on 19 October 2010",
+     [("14 and 15 April 2009", date(2009, 4, 14), date(2009, 4, 15)),
+      ("27 to 29 January 2010", date(2010, 1, 27), date(2010, 1, 29)),
+      ("19 October 2010", date(2010, 10, 19), date(2010, 10, 19))]),
+    ("se reunió los días 14 y 15 de abril de 2009, del 27 al 29 de enero de 2010 y el 19 de octubre de 2010",
+     [("14 y 15 de abril de 2009", date(2009, 4, 14), date(2009, 4, 15)),
+      ("27 al 29 de enero de 2010", date(2010, 1, 27), date(2010, 1, 29)),
+      ("19 de octubre de 2010", date(2010, 10, 19), date(2010, 10, 19))]),
+    ("on 3 and 4 May and 5 and 6 July 2023",
+     [("3 and 4 May", date(2023, 5, 3), date(2023, 5, 4)), ("5 and 6 July 2023", date(2023, 7, 5), date(2023, 7, 6))]),
+    ("los días 3 y 4 de mayo y el 6 de julio de 2023",
+     [("3 y 4 de mayo", date(2023, 5, 3), date(2023, 5, 4)), ("6 de julio de 2023", date(2023, 7, 6), date(2023, 7, 6))]),
+    ("on 3 May and 5 July 2023",
+     [("3 May", date(2023, 5, 3), date(2023, 5, 3)), ("5 July 2023", date(2023, 7, 5), date(2023, 7, 5))]),
+    ("on 1, 2 and 3 March 2022", [("1, 2 and 3 March 2022", date(2022, 3, 1), date(2022, 3, 3))]),
+    ("del 6 al 8 de septiembre de 2017", [("6 al 8 de septiembre de 2017", date(2017, 9, 6), date(2017, 9, 8))]),
+    ("de 6 a 8 de septiembre de 2017", [("6 a 8 de septiembre de 2017", date(2017, 9, 6), date(2017, 9, 8))]),
+    ("del 30 de noviembre al 2 de diciembre de 2023",
+     [("30 de noviembre al 2 de diciembre de 2023", date(2023, 11, 30), date(2023, 12, 2))]),
+    ("from 30 November to 2 December 2023", [("30 November to 2 December 2023", date(2023, 11, 30), date(2023, 12, 2))]),
+])
+def test_lists_of_dates_with_month_and_year_carried_back(text: str, expected: list[tuple[str, date, date]]) -> None:
+    assert [(text[d.span[0]:d.span[1]], d.start, d.end) for d in find_dates(text)] == expected
+
+
+def test_a_year_from_elsewhere_only_when_given() -> None:
+    assert find_dates("los días 3 y 4 de mayo") == []
+    [found] = find_dates("los días 3 y 4 de mayo", year=2023)
+    assert (found.start, found.end) == (date(2023, 5, 3), date(2023, 5, 4))
+
+
+@pytest.mark.parametrize(("text", "starts"), [
+    ("30 December to 2 January 2024", []), ("del 5 al 3 de mayo de 2024", []), ("by 31 December", []),
+    ("12 December and 5 January 2024", [date(2024, 1, 5)]),
+])
+def test_a_carried_year_never_reverses_the_order(text: str, starts: list[date]) -> None:
+    assert [d.start for d in find_dates(text)] == starts
+
+
+def test_a_bare_number_before_a_comma_is_no_day() -> None:
+    [found] = find_dates("paragraph 12, 2 and 3 May 2023")
+    assert (found.start, found.end) == (date(2023, 5, 2), date(2023, 5, 3))
+
+
 @pytest.mark.parametrize(("word", "value"), [
     ("13ª", 13), ("12º", 12), ("13th", 13), ("1st", 1), ("thirteenth", 13), ("twelfth", 12), ("twenty-first", 21),
     ("duodécimo", 12), ("Duodécima", 12), ("decimotercera", 13), ("décimo tercer", 13), ("vigésimo primero", 21),

@@ -181,7 +181,7 @@ def test_report_description_names_the_meeting_that_produced_it(ld: Server) -> No
     report = URIRef(ld.url + REPORT)
     graph = Graph().parse(str(report))
     meetings = set(graph.subjects(untoc.produces, report)) | set(graph.objects(report, untoc.reportOf))
-    assert meetings == {URIRef(ld.url + "id/meeting/WG.4/13")}
+    assert meetings == {URIRef(ld.url + "id/meeting/WG.4/2023-10-02")}
     assert [str(s) for s in graph.objects(report, untoc.symbol)] == ["CTOC/COP/WG.4/2023/5"]
 
 
@@ -202,13 +202,13 @@ def test_provenance_passages_come_with_text_number_and_document(ld: Server, kind
 
 
 def test_jsonld_is_compact_with_the_published_context(ld: Server) -> None:
-    answer = get(ld.url + "doc/meeting/WG.4/13.jsonld")
+    answer = get(ld.url + "doc/meeting/WG.4/2023-10-02.jsonld")
     document = answer.json()
     assert document["@context"] == ld.url + "context.jsonld"
     context = get(ld.url + "context.jsonld").json()["@context"]
     assert context["meetingOf"] == {"@id": ld.url + "ontology#meetingOf", "@type": "@id"}
     nodes = {node["@id"]: node for node in document["@graph"]}
-    meeting = nodes.get("id:meeting/WG.4/13") or nodes[ld.url + "id/meeting/WG.4/13"]
+    meeting = nodes.get("id:meeting/WG.4/2023-10-02") or nodes[ld.url + "id/meeting/WG.4/2023-10-02"]
     assert meeting["startDate"] == "2023-10-02"
     assert context["startDate"]["@type"] == str(XSD.date)
 
@@ -290,7 +290,7 @@ def test_report_page_links_everything_and_quotes_its_source(ld: Server) -> None:
     page = get(ld.url + "doc/" + REPORT.removeprefix("id/"), Accept=BROWSER_ACCEPT).text
     links = anchors(page).links
     assert "https://undocs.org/CTOC/COP/WG.4/2023/5" in links
-    assert "/doc/meeting/WG.4/13" in links
+    assert "/doc/meeting/WG.4/2023-10-02" in links
     texts = select(ld, f"SELECT ?t {{ <{ld.url}{REPORT}> <{ld.url}ontology#statedIn>/<{ld.url}ontology#text> ?t }}")
     quoted = re.findall(r"<blockquote[^>]*>(.*?)</blockquote>", page, re.S)
     assert {html.unescape(q) for q in quoted} == {t["t"] for t in texts}
@@ -361,10 +361,23 @@ def test_unknown_iri_is_a_helpful_404(ld: Server) -> None:
     assert get(ld.url + "doc/group/WG.4?page=abc", Accept=BROWSER_ACCEPT).status_code == 400
 
 
+def test_a_meeting_iri_of_the_first_scheme_moves_to_its_first_day(ld: Server) -> None:
+    """Meetings were named by series and ordinal before they were named by series and first day:
+    those IRIs keep dereferencing, with a permanent redirect to the same thing in the same format."""
+    moved = get(ld.url + "id/meeting/WG.4/13?lang=en", Accept="text/turtle")
+    assert moved.status_code == 301 and moved.headers["location"] == "/id/meeting/WG.4/2023-10-02?lang=en"
+    moved = get(ld.url + "doc/meeting/WG.4/14.ttl")
+    assert moved.status_code == 301 and moved.headers["location"] == "/doc/meeting/WG.4/2024-07-08.ttl"
+    followed = httpx.get(ld.url + "id/meeting/WG.7/11", headers={"Accept": "text/turtle"}, follow_redirects=True,
+                         timeout=30)
+    assert followed.status_code == 200 and followed.url.path == "/doc/meeting/WG.7/2024-07-11"
+    assert get(ld.url + "id/meeting/WG.4/99").status_code == 404  # no meeting has that ordinal
+
+
 # HTTP: caching, HEAD, CORS.
 
 def test_conditional_requests(ld: Server) -> None:
-    url = ld.url + "doc/meeting/WG.4/13"
+    url = ld.url + "doc/meeting/WG.4/2023-10-02"
     first = get(url, Accept="text/turtle")
     etag, modified = first.headers["etag"], first.headers["last-modified"]
     assert get(url, Accept="text/turtle", **{"If-None-Match": f'W/"x", {etag}'}).status_code == 304
@@ -401,7 +414,7 @@ def test_a_served_representation_is_always_the_one_asked_for(ld: Server) -> None
 
 
 def test_head_and_cors(ld: Server) -> None:
-    url = ld.url + "doc/meeting/WG.4/13"
+    url = ld.url + "doc/meeting/WG.4/2023-10-02"
     got = get(url, Accept="text/turtle", Origin="http://elsewhere.example")
     head = httpx.head(url, headers={"Accept": "text/turtle"}, timeout=30)
     assert head.status_code == 200 and head.content == b""

@@ -210,7 +210,7 @@ def test_iris_in_answers_belong_to_the_served_base(store: OxigraphStore) -> None
         "PREFIX untoc: <ontology#> SELECT ?r ?m { ?r untoc:reportOf ?m ; untoc:symbol 'CTOC/COP/WG.3/2023/4' }")
     (solution,) = list(results)
     assert solution["r"].value == BASE + "id/document/CTOC/COP/WG.3/2023/4"
-    assert solution["m"].value == BASE + "id/meeting/WG.3/14"
+    assert solution["m"].value == BASE + "id/meeting/WG.3/2023-09-11"
 
 
 def run_cli(*args: str, state: Path) -> subprocess.CompletedProcess[str]:

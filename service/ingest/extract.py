@@ -25,7 +25,6 @@ from .provenance import UNTOC, Evidence, Facts, Passage
 from .segment import Block, segment
 
 _SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-ZÁÉÍÓÚÑ(])")
-KnownMeetings = dict[tuple[str, date], URIRef]
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,7 @@ class ExtractionError(ValueError):
     """The document cannot be named (no symbol, and not a dated note): nothing can be stated."""
 
 
-def extract(source: str, lang: str, known_meetings: KnownMeetings | None = None) -> Outcome:
+def extract(source: str, lang: str) -> Outcome:
     """Read ``source`` (text or Markdown) written in ``lang`` and return its facts."""
     patterns = for_language(lang)
     roles, unknown = assign_roles(segment(source), patterns)
@@ -66,7 +65,7 @@ def extract(source: str, lang: str, known_meetings: KnownMeetings | None = None)
                                             names.passage_labels(role.name, symbol, issued),
                                             int(role.name) if role.name.isdigit() else None)
     outcome = Outcome(facts, issued, [(f"block {i + 1}", b.text) for i, b in unknown])
-    _Reader(patterns, outcome, known_meetings or {}).read(roles)
+    _Reader(patterns, outcome).read(roles)
     return outcome
 
 
@@ -178,7 +177,7 @@ class _Meeting:
     iri: URIRef
     series: str
     group: URIRef
-    ordinal: int
+    ordinal: int | None  # printed only sometimes: the meeting's key is its series and first day
     name_span: Evidence
     day: DateSpan
     status: tuple[URIRef, Evidence] | None
@@ -188,12 +187,11 @@ class _Meeting:
 class _Reader:
     """One pass over the roles, stating facts; keeps the context a reader keeps (section, last mandate)."""
 
-    def __init__(self, patterns: Patterns, outcome: Outcome, known_meetings: KnownMeetings) -> None:
+    def __init__(self, patterns: Patterns, outcome: Outcome) -> None:
         self.p = patterns
         self.out = outcome
         self.facts = outcome.facts
         self.doc = outcome.facts.document
-        self.known_meetings = known_meetings
         self.section = _Section()
         self.cited: set[URIRef] = set()
         self.last_mandate: URIRef | None = None
@@ -409,21 +407,15 @@ class _Reader:
                 self.out.notes.append(f"{passage.name}: {part!r} names the agenda of a meeting, which the model cannot "
                                       "state (agendaOf takes a session): not recorded")
 
-    def _header_meeting(self, passage: Passage, name_span: Evidence, ordinal_text: str) -> URIRef | None:
-        """The meeting a first page is about: by its printed ordinal, else by series and start date in data/."""
+    def _header_meeting(self, passage: Passage, name_span: Evidence, ordinal_text: str) -> URIRef:
+        """The meeting a first page is about, named by its group and first day; its ordinal when printed."""
         series, day = self.section.series, self.section.dates[0]
         ordinal = next(iter(ordinals_before(ordinal_text, self.p.meeting_noun)), None)
         if ordinal is not None:
-            meeting, number, name_span = names.meeting(series, ordinal.value), ordinal.value, self.ev(passage, *ordinal.span)
-        elif (meeting := self.known_meetings.get((series, day.start))) is not None:
-            number = int(str(meeting).rsplit("/", 1)[1])
-            self.out.notes.append(f"{passage.name}: {meeting} recognised by its group and start date ({day.start}) "
-                                  f"in data/; its ordinal {number} is not printed here")
-        else:
-            self.out.notes.append(f"{passage.name}: a meeting of {series} on {day.start} with no ordinal printed and "
-                                  "none known with that date: not recorded")
-            return None
-        self.meeting(_Meeting(meeting, series, names.group(series), number, name_span, day, None, None), passage)
+            name_span = self.ev(passage, *ordinal.span)
+        meeting = names.meeting(series, day.start)
+        self.meeting(_Meeting(meeting, series, names.group(series), ordinal and ordinal.value, name_span, day, None,
+                              None), passage)
         return meeting
 
     def section_heading(self, passage: Passage) -> None:
@@ -444,10 +436,10 @@ class _Reader:
 
     def _own_report(self, passage: Passage, title: Evidence) -> None:
         """A report's first page: "Report on the [sixth] meeting of the … held in Vienna on …"."""
-        meeting = self._header_meeting(passage, title, passage.text[:title.end]) if self.section.dates else None
-        if meeting is None:
+        if not self.section.dates:
             self.out.notes.append(f"{passage.name}: the meeting this report covers cannot be told; report not linked")
             return
+        meeting = self._header_meeting(passage, title, passage.text[:title.end])
         self.report(self.facts.passages["symbol"].text, meeting, title, None, None)
 
     # -- paragraphs ---------------------------------------------------------------------------------
@@ -616,7 +608,7 @@ class _Reader:
             places = lexicon.find_places(sentence[ordinal.span[1]:limit], self.p.lang)
             place = (places[0].key, self.ev(passage, start + ordinal.span[1] + places[0].span[0],
                                             start + ordinal.span[1] + places[0].span[1])) if places else None
-            mention = _Meeting(names.meeting(series, ordinal.value), series, group, ordinal.value,
+            mention = _Meeting(names.meeting(series, day.start), series, group, ordinal.value,
                                self.ev(passage, start + ordinal.span[0], start + ordinal.span[1]),
                                DateSpan(day.start, day.end, (start + day.span[0], start + day.span[1])),
                                self._status(passage, start, sentence[:day.span[0]]), place)
@@ -630,9 +622,10 @@ class _Reader:
         """A meeting's facts; dates and place also from the section heading that lists the same dates."""
         node, day = mention.iri, mention.day
         body = lexicon.body(mention.series)
-        labels = names.meeting_labels(mention.ordinal, (body.names["es"][0], body.names["en"][0]))
+        labels = names.meeting_labels(day.start, (body.names["es"][0], body.names["en"][0]))
         self.entity(node, UNTOC.Meeting, labels, mention.name_span)
-        self.add(node, UNTOC.ordinal, Literal(mention.ordinal, datatype=XSD.integer), mention.name_span)
+        if mention.ordinal is not None:
+            self.add(node, UNTOC.ordinal, Literal(mention.ordinal, datatype=XSD.integer), mention.name_span)
         self.add(node, UNTOC.meetingOf, mention.group, mention.name_span)
         self.add(mention.group, UNTOC.holds, node, mention.name_span)
         day_spans = [self.ev(passage, *day.span)]
@@ -703,10 +696,10 @@ class _Reader:
         if series != meeting_series:
             self.out.notes.append(f"{span.passage.name}: report {symbol} is not of the series {meeting_series} "
                                   "of the meeting it is paired with")
-        ordinal = int(str(meeting).rsplit("/", 1)[1])
+        start = date.fromisoformat(str(meeting).rsplit("/", 1)[1])
         body = lexicon.body(meeting_series)
         spans = [span] + ([self.section.reports] if self.section.reports and self.section.series == meeting_series else [])
-        self.entity(node, UNTOC.Report, names.report_labels(ordinal, (body.names["es"][0], body.names["en"][0]), symbol),
+        self.entity(node, UNTOC.Report, names.report_labels(start, (body.names["es"][0], body.names["en"][0]), symbol),
                     *spans)
         self.add(node, UNTOC.symbol, Literal(symbol), span)
         self.add(node, UNTOC.officialCopy, names.official_copy(symbol), span)

@@ -38,8 +38,10 @@ def group(series: str) -> URIRef:
     return iri(f"group/{series.rsplit('/', 1)[-1]}")
 
 
-def meeting(series: str, ordinal: int) -> URIRef:
-    return iri(f"meeting/{series.rsplit('/', 1)[-1]}/{ordinal}")
+def meeting(series: str, start: date) -> URIRef:
+    """A meeting by its group's series and its first day: the two keys every mention of it prints
+    (its ordinal only sometimes), so that any document that names it gives the same IRI."""
+    return iri(f"meeting/{series.rsplit('/', 1)[-1]}/{start.isoformat()}")
 
 
 def document(symbol: str) -> URIRef:
@@ -66,10 +68,8 @@ def official_copy(symbol: str) -> URIRef:
     return URIRef(f"https://undocs.org/{symbol_path(symbol)}")
 
 
-def es_ordinal(number: int, feminine: bool) -> str:
-    """"13ª" for a reunión; "12º" or "3er" (apocopated before the noun) for a período de sesiones."""
-    if feminine:
-        return f"{number}ª"
+def es_ordinal(number: int) -> str:
+    """"12º", or "3er" (apocopated before the noun) for a período de sesiones."""
     return f"{number}er" if number % 10 in (1, 3) and number % 100 != 11 else f"{number}º"
 
 
@@ -95,22 +95,24 @@ def en_date(day: date) -> str:
 
 
 def session_labels(ordinal: int) -> tuple[str, str]:
-    return (f"{es_ordinal(ordinal, False)} período de sesiones de la Conferencia de las Partes",
+    return (f"{es_ordinal(ordinal)} período de sesiones de la Conferencia de las Partes",
             f"{en_ordinal_word(ordinal)} session of the Conference of the Parties")
 
 
-def meeting_labels(ordinal: int, group_names: tuple[str, str]) -> tuple[str, str]:
-    return (f"{es_ordinal(ordinal, True)} reunión del {group_names[0]}",
-            f"{en_ordinal(ordinal)} meeting of the {group_names[1]}")
+def meeting_labels(start: date, group_names: tuple[str, str]) -> tuple[str, str]:
+    """From the meeting's keys (group, first day), not its ordinal: a document that prints no ordinal
+    must give the same label as one that does, or the merged graph would hold two per language."""
+    return (f"Reunión del {group_names[0]} del {es_date(start)}",
+            f"Meeting of the {group_names[1]} of {en_date(start)}")
 
 
-def report_labels(ordinal: int, group_names: tuple[str, str], symbol: str) -> tuple[str, str]:
-    es, en = meeting_labels(ordinal, group_names)
-    return f"Informe sobre la {es} ({symbol})", f"Report on the {en} ({symbol})"
+def report_labels(start: date, group_names: tuple[str, str], symbol: str) -> tuple[str, str]:
+    es, en = meeting_labels(start, group_names)
+    return f"Informe sobre la {es[0].lower()}{es[1:]} ({symbol})", f"Report on the {en[0].lower()}{en[1:]} ({symbol})"
 
 
 def agenda_labels(session_ordinal: int, symbol: str) -> tuple[str, str]:
-    return (f"Programa provisional del {es_ordinal(session_ordinal, False)} período de sesiones ({symbol})",
+    return (f"Programa provisional del {es_ordinal(session_ordinal)} período de sesiones ({symbol})",
             f"Provisional agenda of the {en_ordinal_word(session_ordinal)} session ({symbol})")
 
 

@@ -12,21 +12,22 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDFS, Dataset, Graph, URIRef
-from rdflib.namespace import XSD
+from rdflib import RDF, RDFS, Dataset, Graph, URIRef
 
 from ..project import Project
 from ..validation import validate_files
 from . import names
-from .extract import KnownMeetings, extract
-from .provenance import UNTOC, dataset_of, is_annotation_node
+from .extract import extract
+from .provenance import DCTERMS, OA, UNTOC, dataset_of, is_annotation_node
 from .report import Report
 
 FUNCTIONAL = tuple(UNTOC[name] for name in (
-    "startDate", "endDate", "place", "ordinal", "issuedOn", "symbol", "distribution", "writtenIn", "originallyIn",
+    "startDate", "endDate", "place", "ordinal", "issuedOn", "symbol", "distribution", "originallyIn",
     "mandateNumber", "adoptedAt", "establishedBy", "symbolSeries", "subsidiaryOf", "meetingOf", "reportOf",
-    "itemNumber", "itemOf", "agendaOf", "sessionOf", "text", "paragraphNumber", "passageOf", "sourceDocument"))
-ONE_PER_LANGUAGE = (RDFS.label, UNTOC.title)  # the shapes allow one per language: a second one is a conflict
+    "itemNumber", "itemOf", "agendaOf", "sessionOf", "paragraphNumber", "passageOf", "sourceDocument"))
+# The shapes allow one per language: a second one is a conflict. A passage's text is one per language
+# version, so the English version of a paragraph joins the Spanish one instead of contradicting it.
+ONE_PER_LANGUAGE = (RDFS.label, UNTOC.title, UNTOC.text)
 _SPANISH_HINTS = (" de la ", " del ", " los ", " las ", " en su ", " sobre ")
 _ENGLISH_HINTS = (" of the ", " the ", " on ", " in its ", " and ")
 
@@ -70,7 +71,7 @@ def ingest(options: Options, project: Project) -> Report:
     lang = options.lang or guess_language(text)
     report = Report(options.source, lang)
     data = {path.resolve(): _read(path) for path in project.data_files()}
-    outcome = extract(text, lang, _known_meetings(list(data.values())))
+    outcome = extract(text, lang)
     graph = outcome.facts.graph()
     out = options.out or default_output(project, graph.identifier)
     report.document, report.graph = str(outcome.facts.document), str(graph.identifier)
@@ -94,22 +95,9 @@ def ingest(options: Options, project: Project) -> Report:
 
 
 def _read(path: Path) -> Dataset:
-    dataset = Dataset()
+    dataset = Dataset(default_union=True)  # a node's description spans the file's graphs
     dataset.parse(path, format="trig")
     return dataset
-
-
-def _known_meetings(existing: list[Dataset]) -> KnownMeetings:
-    """Meetings already in the graph, by series and start date: how a meeting named without its
-    ordinal (a first page's "Vienna, 2 and 3 May 2018") finds its IRI."""
-    known: KnownMeetings = {}
-    for dataset in existing:
-        for meeting, _, start, _ in dataset.quads((None, UNTOC.startDate, None, None)):
-            for _, _, group, _ in dataset.quads((meeting, UNTOC.meetingOf, None, None)):
-                for _, _, series, _ in dataset.quads((group, UNTOC.symbolSeries, None, None)):
-                    if start.datatype == XSD.date:
-                        known[(str(series), start.toPython())] = meeting
-    return known
 
 
 def conflicts(graph: Graph, existing: list[Dataset], same_graph_is_conflict: bool = True) -> list[str]:
@@ -126,7 +114,33 @@ def conflicts(graph: Graph, existing: list[Dataset], same_graph_is_conflict: boo
             if others and value not in others:
                 shown = ", ".join(sorted(_short(o.n3()) for o in others))
                 found.append(f"{subject} {predicate.n3()}: new {_short(value.n3())}, existing {shown}")
+    return found + _shared_ordinals(graph, existing)
+
+
+def _shared_ordinals(graph: Graph, existing: list[Dataset]) -> list[str]:
+    """Two meetings of one group with one ordinal: the same meeting given two first days (so two
+    IRIs), which only the merged graph shows. Reported with the words of both sides."""
+    found = []
+    for meeting, ordinal in graph.subject_objects(UNTOC.ordinal):
+        group = graph.value(meeting, UNTOC.meetingOf)
+        for dataset in existing:
+            for other, _, _, _ in dataset.quads((None, UNTOC.ordinal, ordinal, None)):
+                if other != meeting and any(dataset.quads((other, UNTOC.meetingOf, group, None))):
+                    found.append(f"{group} holds two meetings numbered {ordinal}: new {meeting} "
+                                 f"({_said(graph, meeting)}), existing {other} ({_said(dataset, other)})")
     return found
+
+
+def _said(graph: Graph, meeting: URIRef) -> str:
+    """Where a meeting's first day is stated: the quoted words of its annotation, else its passages."""
+    for annotation in graph.subjects(RDF.subject, meeting):
+        if graph.value(annotation, RDF.predicate) == UNTOC.startDate:
+            selectors = graph.objects(graph.value(annotation, OA.hasTarget), OA.hasSelector)
+            exact = next((o for selector in selectors for o in graph.objects(selector, OA.exact)), None)
+            if exact is not None:
+                return f'"{exact}" in {graph.value(annotation, DCTERMS.source)}'
+    passages = sorted(str(p) for p in graph.objects(meeting, UNTOC.statedIn))
+    return "stated in " + ", ".join(passages) if passages else "no passage given"
 
 
 def _short(text: str, limit: int = 100) -> str:

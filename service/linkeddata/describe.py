@@ -7,12 +7,13 @@ views offer (JSON-LD compacted with the published context included). Every IRI e
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, XSD
 
 from ..namespaces import ontology_namespace, shapes_namespace
 from ..store import Store
@@ -52,6 +53,23 @@ def exists(store: Store, iri: str) -> bool:
 
 def first_existing(store: Store, iris: Iterable[str]) -> str | None:
     return next((iri for iri in iris if exists(store, iri)), None)
+
+
+_ORDINAL_MEETING = re.compile(r"meeting/(?P<body>[A-Za-z]+\.\d+)/(?P<ordinal>\d{1,3})")
+
+
+def renamed_meeting(store: Store, base: str, path: str) -> str | None:
+    """The meeting a path of the first IRI scheme names (``meeting/WG.4/13``: series and ordinal),
+    now named by series and first day (docs/model.md); None when no single meeting fits."""
+    match = _ORDINAL_MEETING.fullmatch(path)
+    if match is None:
+        return None
+    untoc = ontology_namespace(base)
+    series = ox.Literal("CTOC/COP/" + match.group("body"))
+    ordinal = ox.Literal(match.group("ordinal"), datatype=ox.NamedNode(str(XSD.integer)))
+    rows = list(store.query(f"SELECT DISTINCT ?m {{ ?m <{untoc}meetingOf> ?g ; <{untoc}ordinal> {ordinal} . "
+                            f"?g <{untoc}symbolSeries> {series} }} LIMIT 2"))
+    return rows[0]["m"].value if len(rows) == 1 else None
 
 
 def bind_prefixes(graph: Graph, base: str) -> Graph:

@@ -19,7 +19,7 @@ from fastapi.responses import FileResponse
 from ..namespaces import ONTOLOGY_PATH, SHAPES_PATH
 from ..negotiation import negotiate
 from . import caching, catalog, pages, vocabulary, void
-from .describe import describe, describe_graph
+from .describe import describe, describe_graph, renamed_meeting
 from .dumps import DUMP_FORMATS, dumps_dir, ensure_dumps
 from .formats import CONTEXT_PATH, serialize
 from .i18n import MESSAGES
@@ -86,11 +86,24 @@ def _guess(rest: str) -> str:
     return "/".join(parts)[: catalog.MAX_QUERY_LENGTH]
 
 
+def _moved(request: Request, the_site: Site, prefix: str, path: str, space: str, extension: str = "") -> Response | None:
+    """301 from an IRI of the first scheme (a meeting by its ordinal) to the same thing's address now,
+    in the same path space (``id/`` or ``doc/``) and format."""
+    renamed = renamed_meeting(the_site.store, the_site.base, path) if prefix == THING_PREFIX else None
+    if renamed is None:
+        return None
+    target = "/" + location(space + renamed[len(the_site.base + THING_PREFIX):] + extension)
+    if request.url.query:
+        target += "?" + request.url.query
+    headers = {"Location": target, **caching.standard_headers()}
+    return Response(f"301 Moved Permanently: now {target}\n", status_code=301, media_type="text/plain", headers=headers)
+
+
 def _see_other(request: Request, the_site: Site, prefix: str, path: str, doc_prefix: str) -> Response:
     """303 from a thing to the document describing it (or 404 when the dataset names no such thing)."""
     iri = the_site.first_existing(candidate_iris(the_site.base, prefix, path))
     if iri is None:
-        return _not_found(request, the_site.base + prefix + path, _guess(path))
+        return _moved(request, the_site, prefix, path, prefix) or _not_found(request, the_site.base + prefix + path, _guess(path))
     target = "/" + location(doc_prefix + unquote(iri[len(the_site.base + prefix):]))
     if request.url.query:
         target += "?" + request.url.query
@@ -119,7 +132,9 @@ def description(request: Request, path: str) -> Response:
     prefix, rest = thing_iri_for_description(the_site.base, stem)
     iri = the_site.first_existing(candidate_iris(the_site.base, prefix, rest))
     if iri is None:
-        return _not_found(request, the_site.base + prefix + rest, _guess(rest))
+        extension = path[len(stem):]
+        return _moved(request, the_site, prefix, rest, DOC_PREFIX, extension) or _not_found(
+            request, the_site.base + prefix + rest, _guess(rest))
     doc_path = "/" + location(DOC_PREFIX + stem)
     page = page_number(request)
 
