@@ -165,8 +165,11 @@ def test_a_meeting_without_ordinal_is_named_by_its_group_and_first_day() -> None
     assert (meeting, UNTOC.ordinal, None) not in found
     assert (meeting, RDF.type, UNTOC.Meeting) in curated()
     assert set(found.objects(meeting, RDFS.label)) == set(curated().objects(meeting, RDFS.label))
-    assert any("it is the agenda of a meeting" in note for note in outcome.notes)
-    assert outcome.not_understood == [("footnote", "* CTOC/COP/WG.4/2024/1.")]  # its symbol was not used
+    agenda, item = URIRef(ID + "document/CTOC/COP/WG.4/2024/1"), URIRef(ID + "document/CTOC/COP/WG.4/2024/1/item/2")
+    assert (agenda, UNTOC.agendaOf, meeting) in found and (agenda, RDF.type, UNTOC.ProvisionalAgenda) in found
+    assert (URIRef(ID + "document/CTOC/COP/WG.4/2024/2"), UNTOC.underAgendaItem, item) in found
+    assert (URIRef(ID + "document/CTOC/COP/WG.4/2024/2"), UNTOC.preparedFor, meeting) in found
+    assert outcome.not_understood == [] and outcome.notes == []  # the footnote gave the agenda's symbol
 
 
 def test_sentences_not_understood_are_listed() -> None:

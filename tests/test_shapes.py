@@ -96,8 +96,8 @@ RULES = [
          D44, "title-languages", "language-tagged", "Datatype"),
     Rule("title-french", insert(f'{D44} untoc:title "Traite des personnes"@fr'),
          D44, "title-languages", "Spanish (es) or English (en)", "LanguageIn"),
-    Rule("title-spanish-only", delete(f'{DOCNOTE} untoc:title "Reports on the meetings of the subsidiary bodies"@en'),
-         DOCNOTE, "title-both", "both as printed in Spanish (es) and in English (en)", "SPARQL"),
+    Rule("title-spanish-only", delete(f'{D44} untoc:title "Trafficking in human beings"@en'),
+         D44, "title-both", "both as printed in Spanish (es) and in English (en)", "SPARQL"),
     # Dates.
     Rule("meeting-ends-before-start", replace(M13, "untoc:endDate", '"2023-10-01"^^xsd:date'),
          M13, "endsAfterStart", "ends on or after the day it starts", "SPARQL"),
@@ -248,8 +248,8 @@ RULES = [
          DOCNOTE, "Document-originallyIn", "at most one untoc:originallyIn", "MaxCount"),
     Rule("authored-by-not-secretariat", insert(f"{R2023} untoc:authoredBy {CONF}"),
          R2023, "Document-authoredBy", "the Secretariat", "Class"),
-    Rule("prepared-for-not-session", insert(f"{DOCNOTE} untoc:preparedFor {CONF}"),
-         DOCNOTE, "Document-preparedFor", "sessions only", "Class"),
+    Rule("prepared-for-not-event", insert(f"{DOCNOTE} untoc:preparedFor {CONF}"),
+         DOCNOTE, "Document-preparedFor", "sessions (untoc:Session) or meetings", "Or"),
     Rule("under-item-not-item", insert(f"{DOCNOTE} untoc:underAgendaItem {AGENDA}"),
          DOCNOTE, "Document-underAgendaItem", "agenda items only", "Class"),
     # Reports.
@@ -273,7 +273,7 @@ RULES = [
     Rule("agenda-without-session", drop(AGENDA, "untoc:agendaOf"),
          AGENDA, "ProvisionalAgenda-agendaOf", "exactly one untoc:Session", "MinCount"),
     Rule("agenda-of-not-session", replace(AGENDA, "untoc:agendaOf", CONF),
-         AGENDA, "ProvisionalAgenda-agendaOf", "exactly one untoc:Session", "Class"),
+         AGENDA, "ProvisionalAgenda-agendaOf", "exactly one untoc:Session or untoc:Meeting", "Or"),
     Rule("agenda-item-not-item", insert(f"{AGENDA} untoc:hasItem {S12}"),
          AGENDA, "ProvisionalAgenda-hasItem", "agenda items only", "Class"),
     Rule("item-without-agenda", drop(ITEM, "untoc:itemOf"),
@@ -385,7 +385,8 @@ RULES += [
 
 # A blank node of each class breaks the IRI contract of its shape.
 IRI_NAMED = ["Mandate", "Conference", "Session", "Secretariat", "WorkingGroup", "Meeting", "Document", "Report",
-             "Note", "ProvisionalAgenda", "AgendaItem", "Instrument", "Place", "Passage", "SourceGraph"]
+             "Note", "ProvisionalAgenda", "BackgroundPaper", "DraftResolution", "DraftDecision", "ConferenceRoomPaper",
+             "InformationDocument", "AgendaItem", "Instrument", "Place", "Passage", "SourceGraph"]
 RULES += [Rule(f"blank-{name}", insert(f"[] a untoc:{name}"), None, f"{name}Shape", "named by an IRI", "NodeKind")
           for name in IRI_NAMED]
 

@@ -12,6 +12,7 @@ kept in ``notes``: the caller reports both, nothing is dropped in silence.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -19,10 +20,13 @@ from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
 
 from . import glossary, lexicon, names
 from .dates import DateSpan, find_dates
+from .firstpage import FIRST_PAGE, FirstPage, job_number_language
+from .masthead import Masthead, read_masthead
+from .meetings import BodyNames, body_names, find_meetings, lexicon_names
 from .ordinals import ordinals_before
 from .patterns import SYMBOL, Patterns, for_language
 from .provenance import UNTOC, Evidence, Facts, Passage
-from .segment import Block, segment
+from .segment import Block, collapse_whitespace, segment
 
 _SENTENCE_END = re.compile(r"(?<=[.;])\s+(?=[A-ZÁÉÍÓÚÑ(])")
 
@@ -53,20 +57,53 @@ class ExtractionError(ValueError):
     """The document cannot be named (no symbol, and not a dated note): nothing can be stated."""
 
 
-def extract(source: str, lang: str) -> Outcome:
-    """Read ``source`` (text or Markdown) written in ``lang`` and return its facts."""
+def extract(source: str, lang: str, learnt: Iterable[tuple[str, str]] = ()) -> Outcome:
+    """Read ``source`` (text or Markdown) written in ``lang`` and return its facts.
+
+    A document whose masthead prints its symbol is read from its first page (``firstpage.py``)
+    and numbered paragraphs; one without (the Secretariat's note) by the roles of its header blocks.
+    ``learnt`` are (name, series) pairs of groups that other documents print with their series.
+    """
     patterns = for_language(lang)
-    roles, unknown = assign_roles(segment(source), patterns)
-    document, issued = _identity(roles, patterns)
+    masthead = read_masthead(source, lang)
+    if masthead.symbol is None:
+        roles, unknown = assign_roles(segment(source), patterns)
+        document, issued = _identity(roles, patterns)
+        symbol = next((role.text for role in roles if role.name == "symbol"), None)
+    else:
+        roles, unknown = first_page_roles(source, masthead)
+        symbol = masthead.symbol.value.text
+        document, issued = names.document(symbol), masthead.issued and masthead.issued.value
+        if masthead.body_name and masthead.symbol.value.body:
+            learnt = [*learnt, (masthead.body_name.value, masthead.symbol.value.series)]
     facts = Facts(names.source_graph(document), document)
-    symbol = next((role.text for role in roles if role.name == "symbol"), None)
     for role in roles:
         facts.passages[role.name] = Passage(names.passage(document, role.name), role.name, role.text, lang,
                                             names.passage_labels(role.name, symbol, issued),
                                             int(role.name) if role.name.isdigit() else None)
     outcome = Outcome(facts, issued, [(f"block {i + 1}", b.text) for i, b in unknown])
-    _Reader(patterns, outcome).read(roles)
+    bodies = body_names([*lexicon_names(), *learnt])
+    _Reader(patterns, outcome, bodies, masthead if masthead.symbol else None).read(roles)
     return outcome
+
+
+def first_page_roles(source: str, masthead: Masthead) -> tuple[list[Role], list[tuple[int, Block]]]:
+    """The masthead region as one passage, then the body's numbered paragraphs, footnotes and the job
+    number; other blocks of the body (headings, tables of contents) are returned apart."""
+    end = masthead.end + len(re.match(r"\**", source[masthead.end:]).group())  # the agenda line's footnote mark
+    text, offsets = collapse_whitespace(source[:end])
+    roles = [Role(FIRST_PAGE, (Block("text", text, offsets),))]
+    unknown: list[tuple[int, Block]] = []
+    for index, block in enumerate(segment(source[end:])):
+        if block.kind == "numbered":
+            roles.append(Role(str(block.number), (block,)))
+        elif block.kind == "footnote":
+            roles.append(Role("footnote", (block,)))
+        elif job_number_language(block.text):
+            roles.append(Role("job-number", (block,)))
+        else:
+            unknown.append((index, block))
+    return _unique(roles), unknown
 
 
 def assign_roles(blocks: list[Block], patterns: Patterns) -> tuple[list[Role], list[tuple[int, Block]]]:
@@ -171,7 +208,7 @@ class _Section:
 
 
 @dataclass(frozen=True)
-class _Meeting:
+class NamedMeeting:
     """A meeting as one sentence or header names it (``day`` in passage offsets)."""
 
     iri: URIRef
@@ -187,8 +224,10 @@ class _Meeting:
 class _Reader:
     """One pass over the roles, stating facts; keeps the context a reader keeps (section, last mandate)."""
 
-    def __init__(self, patterns: Patterns, outcome: Outcome) -> None:
+    def __init__(self, patterns: Patterns, outcome: Outcome, bodies: BodyNames, masthead: Masthead | None) -> None:
         self.p = patterns
+        self.bodies = bodies
+        self.masthead = masthead
         self.out = outcome
         self.facts = outcome.facts
         self.doc = outcome.facts.document
@@ -233,10 +272,8 @@ class _Reader:
         return node
 
     def group(self, series: str, *spans: Evidence) -> URIRef:
-        body = lexicon.body(series)
         node = names.group(series)
-        labels = (body.names["es"][0], body.names["en"][0])
-        self.entity(node, UNTOC.WorkingGroup, labels, *spans)
+        self.entity(node, UNTOC.WorkingGroup, lexicon.group_names(series), *spans)
         self.add(node, UNTOC.symbolSeries, Literal(series), *spans)
         return node
 
@@ -263,7 +300,8 @@ class _Reader:
     def read(self, roles: list[Role]) -> None:
         self.roles = {role.name: role for role in roles}
         passages = self.facts.passages
-        readers = {"masthead": self.masthead, "distribution": self.distribution, "symbol": self.symbol,
+        readers = {FIRST_PAGE: self.first_page, "job-number": self.job_number,
+                   "masthead": self.masthead_block, "distribution": self.distribution, "symbol": self.symbol,
                    "session": self.session_heading, "agenda-items": self.agenda, "document-kind": self.document_kind,
                    "title": self.doc_title, "body": self.body}
         for role in roles:
@@ -278,7 +316,16 @@ class _Reader:
                 self.out.not_understood.append((role.name, role.text))
         self.finish()
 
-    def masthead(self, passage: Passage) -> None:
+    def first_page(self, passage: Passage) -> None:
+        FirstPage(self, passage, self.masthead, self.roles[FIRST_PAGE].blocks[0].offsets, self.bodies).read()
+
+    def job_number(self, passage: Passage) -> None:
+        """"V.18-00932 (E)": the language of this version, where the masthead does not print it."""
+        language, span = job_number_language(passage.text)
+        if self.masthead is None or self.masthead.version is None:
+            self.add(self.doc, UNTOC.writtenIn, Literal(language, datatype=XSD.language), self.ev(passage, *span))
+
+    def masthead_block(self, passage: Passage) -> None:
         mention = lexicon.find_conference(passage.text, self.p.lang)[0]
         span = self.ev(passage, *mention.span)
         self.conference(span)
@@ -414,7 +461,7 @@ class _Reader:
         if ordinal is not None:
             name_span = self.ev(passage, *ordinal.span)
         meeting = names.meeting(series, day.start)
-        self.meeting(_Meeting(meeting, series, names.group(series), ordinal and ordinal.value, name_span, day, None,
+        self.meeting(NamedMeeting(meeting, series, names.group(series), ordinal and ordinal.value, name_span, day, None,
                               None), passage)
         return meeting
 
@@ -453,7 +500,7 @@ class _Reader:
             mandates = [names.mandate(self.p.mandate_kinds[m.group("kind").lower()], m.group("number")) for m in cited]
             understood = [reader(passage, start, sentence, mandates)
                           for reader in (self.establishment, self.standing, self.encouragement, self.reaffirmation,
-                                         self.meetings, self.reports)]
+                                         self.any_meetings, self.reports)]
             if not any(understood):
                 self.out.not_understood.append((passage.name, sentence))
                 continue  # "no fact taken": not even the mandates it cites
@@ -590,6 +637,39 @@ class _Reader:
                  self.ev(passage, start, start + len(sentence)))
         return True
 
+    def any_meetings(self, passage: Passage, start: int, sentence: str, mandates: list[URIRef]) -> bool:
+        """Meetings named by ordinal and a group of the lexicon, else by their dates whatever is printed."""
+        return self.meetings(passage, start, sentence, mandates) or self.dated_meetings(passage, start, sentence)
+
+    def dated_meetings(self, passage: Passage, start: int, sentence: str) -> bool:
+        """Every meeting ``find_meetings`` sees: with or without ordinal, in lists, of a group named or
+        (a bare "the Working Group") of the document's own group."""
+        own = self.masthead.symbol.value.series if self.masthead and self.masthead.symbol.value.body else None
+        found = []
+        for mention in find_meetings(sentence, self.p.lang, self.bodies):
+            series = mention.series or (own if mention.body_name is None else None)
+            if series is None:
+                what = mention.body_name or "a group this document does not name"
+                self.out.notes.append(f"{passage.name}: a meeting of {what!r} on {mention.dates.start}: its series is "
+                                      "not known, not recorded")
+                continue
+            named = mention.ordinal_span or mention.body_span or mention.dates.span
+            name_span = self.ev(passage, start + named[0], start + named[1])
+            group = self.group(series, name_span)
+            day = DateSpan(mention.dates.start, mention.dates.end,
+                           (start + mention.dates.span[0], start + mention.dates.span[1]))
+            place = (mention.place, self.ev(passage, start + mention.place_span[0], start + mention.place_span[1])) \
+                if mention.place else None
+            status = ({"held": UNTOC.held, "scheduled": UNTOC.scheduled}[mention.status],
+                      self.ev(passage, start + mention.status_span[0], start + mention.status_span[1])) \
+                if mention.status else None
+            node = names.meeting(series, day.start)
+            self.meeting(NamedMeeting(node, series, group, mention.ordinal, name_span, day, status, place), passage)
+            found.append(node)
+        if found:
+            self.last_meetings = found
+        return bool(found)
+
     def meetings(self, passage: Passage, start: int, sentence: str, mandates: list[URIRef]) -> bool:
         ordinals = ordinals_before(sentence, self.p.meeting_noun)
         bodies = lexicon.find_bodies(sentence, self.p.lang)
@@ -608,7 +688,7 @@ class _Reader:
             places = lexicon.find_places(sentence[ordinal.span[1]:limit], self.p.lang)
             place = (places[0].key, self.ev(passage, start + ordinal.span[1] + places[0].span[0],
                                             start + ordinal.span[1] + places[0].span[1])) if places else None
-            mention = _Meeting(names.meeting(series, day.start), series, group, ordinal.value,
+            mention = NamedMeeting(names.meeting(series, day.start), series, group, ordinal.value,
                                self.ev(passage, start + ordinal.span[0], start + ordinal.span[1]),
                                DateSpan(day.start, day.end, (start + day.span[0], start + day.span[1])),
                                self._status(passage, start, sentence[:day.span[0]]), place)
@@ -618,11 +698,10 @@ class _Reader:
             self.group(series, self.ev(passage, start + bodies[0].span[0], start + bodies[0].span[1]))
         return bool(self.last_meetings)
 
-    def meeting(self, mention: _Meeting, passage: Passage) -> None:
+    def meeting(self, mention: NamedMeeting, passage: Passage) -> None:
         """A meeting's facts; dates and place also from the section heading that lists the same dates."""
         node, day = mention.iri, mention.day
-        body = lexicon.body(mention.series)
-        labels = names.meeting_labels(day.start, (body.names["es"][0], body.names["en"][0]))
+        labels = names.meeting_labels(day.start, lexicon.group_names(mention.series))
         self.entity(node, UNTOC.Meeting, labels, mention.name_span)
         if mention.ordinal is not None:
             self.add(node, UNTOC.ordinal, Literal(mention.ordinal, datatype=XSD.integer), mention.name_span)
@@ -697,10 +776,8 @@ class _Reader:
             self.out.notes.append(f"{span.passage.name}: report {symbol} is not of the series {meeting_series} "
                                   "of the meeting it is paired with")
         start = date.fromisoformat(str(meeting).rsplit("/", 1)[1])
-        body = lexicon.body(meeting_series)
         spans = [span] + ([self.section.reports] if self.section.reports and self.section.series == meeting_series else [])
-        self.entity(node, UNTOC.Report, names.report_labels(start, (body.names["es"][0], body.names["en"][0]), symbol),
-                    *spans)
+        self.entity(node, UNTOC.Report, names.report_labels(start, lexicon.group_names(meeting_series), symbol), *spans)
         self.add(node, UNTOC.symbol, Literal(symbol), span)
         self.add(node, UNTOC.officialCopy, names.official_copy(symbol), span)
         self.add(node, UNTOC.reportOf, meeting, span)
@@ -744,16 +821,17 @@ class _Reader:
 
     def _describe_graph(self) -> None:
         graph = self.facts.graph_iri
-        anchor = self.facts.passages.get("document-kind") or self.facts.passages.get("symbol")
+        passages = self.facts.passages
+        anchor = passages.get("document-kind") or passages.get("symbol") or passages.get(FIRST_PAGE)
         if anchor is None:
             return
         span = Evidence(anchor, 0, len(anchor.text))
         self.add(graph, RDF.type, UNTOC.SourceGraph, span)
         self.add(graph, UNTOC.sourceDocument, self.doc, span)
-        if self.out.issued is not None and "document-kind" in self.facts.passages:
+        if self.out.issued is not None and "document-kind" in passages:
             es, en = names.source_graph_labels(self.out.issued)
         else:
-            symbol = self.facts.passages["symbol"].text
+            symbol = self.masthead.symbol.value.text if self.masthead else passages["symbol"].text
             es, en = f"Hechos del documento {symbol}", f"Facts of document {symbol}"
         self.add(graph, RDFS.label, Literal(es, lang="es"), span)
         self.add(graph, RDFS.label, Literal(en, lang="en"), span)

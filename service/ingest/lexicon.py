@@ -124,6 +124,15 @@ def body(series: str) -> Body:
     return next(b for b in BODIES if b.series == series)
 
 
+def group_names(series: str) -> tuple[str, str]:
+    """A group's Spanish and English names: the lexicon's, else its series (``CTOC/COP/WG.8``), the one
+    key every document that mentions it shares; the names it prints are kept as skos:altLabel."""
+    known = next((b for b in BODIES if b.series == series), None)
+    if known is None:
+        return f"Grupo de trabajo {series}", f"Working group {series}"
+    return known.names["es"][0], known.names["en"][0]
+
+
 def instrument(key: str) -> Instrument:
     return next(i for i in INSTRUMENTS if i.key == key)
 

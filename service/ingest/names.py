@@ -12,6 +12,7 @@ from datetime import date
 from rdflib import URIRef
 
 from ..namespaces import CANONICAL_BASE, symbol_path
+from . import lexicon
 from .dates import MONTHS
 
 ID = CANONICAL_BASE + "id/"
@@ -116,6 +117,22 @@ def agenda_labels(session_ordinal: int, symbol: str) -> tuple[str, str]:
             f"Provisional agenda of the {en_ordinal_word(session_ordinal)} session ({symbol})")
 
 
+def agenda_labels_of(target: URIRef, symbol: str) -> tuple[str, str]:
+    """The labels of the provisional agenda of a session or of a meeting (``id/meeting/WG.4/2024-07-08``)."""
+    kind, _, key = str(target).removeprefix(ID).partition("/")
+    if kind == "session":
+        return agenda_labels(int(key), symbol)
+    body, _, start = key.partition("/")
+    es, en = meeting_labels(date.fromisoformat(start), lexicon.group_names(f"CTOC/COP/{body}"))
+    return (f"Programa provisional de la {es[0].lower()}{es[1:]} ({symbol})",
+            f"Provisional agenda of the {en[0].lower()}{en[1:]} ({symbol})")
+
+
+def bare_item_labels(number: int, symbol: str) -> tuple[str, str]:
+    """An agenda item known by its number only (its title is printed in the agenda, not here)."""
+    return f"Tema {number} del programa provisional {symbol}", f"Item {number} of the provisional agenda {symbol}"
+
+
 def agenda_item_labels(number: int, titles: tuple[str, str]) -> tuple[str, str]:
     return (f"Tema {number} del programa provisional: {titles[0]}",
             f"Provisional agenda item {number}: {titles[1]}")
@@ -152,6 +169,8 @@ PASSAGE_LABELS = {
     "title": ("título", "title"),
     "document-kind": ("tipo de documento", "document kind"),
     "body": ("órgano", "body"),
+    "first-page": ("primera página", "first page"),
+    "job-number": ("número de trabajo", "job number"),
 }
 
 

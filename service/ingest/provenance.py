@@ -108,7 +108,9 @@ def _add_passage(graph: Graph, passage: Passage, document: URIRef) -> None:
 
 def annotation_iri(triple: Triple, span: Evidence, document: URIRef) -> URIRef:
     """A stable IRI per (triple, span): the same input always gives the same bytes out."""
-    key = "\x00".join((*(t.n3() for t in triple), str(span.passage.iri), str(span.start), str(span.end)))
+    # The language too: two language versions share passage IRIs, and may share offsets by chance.
+    key = "\x00".join((*(t.n3() for t in triple), str(span.passage.iri), span.passage.lang, str(span.start),
+                        str(span.end)))
     return URIRef(f"{document}/annotation/{hashlib.sha256(key.encode()).hexdigest()[:16]}")
 
 

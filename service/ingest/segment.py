@@ -77,6 +77,12 @@ def _clean(raw: str, start: int) -> Block:
     return Block(kind, text, offsets, number, level)
 
 
+def collapse_whitespace(raw: str) -> tuple[str, tuple[int, ...]]:
+    """``raw`` with every whitespace run one space and the ends stripped, and each kept character's
+    offset in ``raw``: how a first page's masthead, in whatever layout, becomes one passage."""
+    return _collapse(raw, [True] * len(raw), 0)
+
+
 def _kept_characters(body: str) -> list[bool]:
     """Which characters of ``body`` are text rather than Markdown marks."""
     keep = [True] * len(body)

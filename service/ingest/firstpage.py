@@ -1,0 +1,242 @@
+"""The facts a CTOC/COP document's first page states, quoted from one passage: the masthead.
+
+A masthead is read as fields with spans (``masthead.py``); here each field becomes facts about the
+document, the Conference, the session or meeting the document is for, the group that meets and, for
+a report, the meeting it reports on. Whatever layout the page came in (flattened, interleaved,
+broken), the masthead region is one passage whose text is the printed words with whitespace
+collapsed, so every fact quotes exactly what the page prints.
+
+Identity follows docs/model.md: the document by its symbol, a group by its symbol series, a meeting
+by that series and its first day, a session by its ordinal. A group the lexicon does not name is
+labelled by its series and keeps the names documents print for it as ``skos:altLabel``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import TYPE_CHECKING
+
+from rdflib import RDF, RDFS, SKOS, Literal, URIRef
+from rdflib.namespace import XSD
+
+from . import glossary, lexicon, names
+from .dates import DateSpan
+from .masthead import Found, Masthead
+from .meetings import BodyNames
+from .ordinals import ordinals_before
+from .provenance import UNTOC, Evidence, Passage
+from .symbols import find_symbols
+
+if TYPE_CHECKING:
+    from .extract import _Reader
+
+FIRST_PAGE = "first-page"
+JOB_NUMBER = re.compile(r"[A-Z]\.\d{2}-\d{5}\s+\((?P<letter>[EFSRCA])\)")
+JOB_LANGUAGES = {"E": "en", "S": "es", "F": "fr", "R": "ru", "C": "zh", "A": "ar"}
+KINDS = {
+    "background-paper": UNTOC.BackgroundPaper,
+    "draft-resolution": UNTOC.DraftResolution,
+    "draft-decision": UNTOC.DraftDecision,
+    "provisional-agenda": UNTOC.ProvisionalAgenda,
+    "conference-room-paper": UNTOC.ConferenceRoomPaper,
+    "information": UNTOC.InformationDocument,
+}
+_SECRETARIAT = re.compile(r"Secretar[ií]", re.IGNORECASE)
+
+
+class FirstPage:
+    """States the masthead's facts through the reader's statements (entities, meetings, reports)."""
+
+    def __init__(self, reader: _Reader, passage: Passage, masthead: Masthead, offsets: tuple[int, ...],
+                 bodies: BodyNames) -> None:
+        self.r = reader
+        self.passage = passage
+        self.m = masthead
+        self.offsets = offsets
+        self.bodies = bodies
+        self.lang = passage.lang
+
+    def ev(self, found: Found | tuple[int, int]) -> Evidence:
+        """The evidence of a masthead span: source offsets mapped into the passage's collapsed text."""
+        start, end = found.span if isinstance(found, Found) else found
+        first = bisect.bisect_left(self.offsets, start)
+        last = bisect.bisect_left(self.offsets, end)
+        return Evidence(self.passage, first, max(last, first + 1))
+
+    def note(self, text: str) -> None:
+        self.r.out.notes.append(f"{FIRST_PAGE}: {text}")
+
+    def read(self) -> None:
+        m, doc = self.m, self.r.doc
+        symbol = self.ev(m.symbol)
+        self.r.add(doc, RDF.type, UNTOC.Document, symbol)
+        self.r.add(doc, UNTOC.symbol, Literal(m.symbol.value.text), symbol)
+        self.r.add(doc, UNTOC.officialCopy, names.official_copy(m.symbol.value.text), symbol)
+        self.languages()
+        conference = self.conference()
+        target = self.session() if m.session else self.meeting(conference)
+        if target is not None:
+            self.r.add(doc, UNTOC.preparedFor, target, *self.target_spans())
+        self.kind(target)
+        self.title()
+        self.agenda(target)
+
+    def languages(self) -> None:
+        m, doc = self.m, self.r.doc
+        if m.distribution:
+            self.r.add(doc, UNTOC.distribution, Literal(m.distribution.value), self.ev(m.distribution))
+        if m.issued:
+            self.r.add(doc, UNTOC.issuedOn, Literal(m.issued.value, datatype=XSD.date), self.ev(m.issued))
+        if m.original:
+            self.r.add(doc, UNTOC.originallyIn, Literal(m.original.value, datatype=XSD.language), self.ev(m.original))
+        if m.version:
+            self.r.add(doc, UNTOC.writtenIn, Literal(m.version.value, datatype=XSD.language), self.ev(m.version))
+
+    def conference(self) -> Evidence:
+        """The Conference, by its name where the page prints it whole, else by the symbol's organ
+        (``CTOC/COP`` is the Conference's series); its span is also the evidence that the groups
+        whose documents it heads are its subsidiary bodies."""
+        mention = next(iter(lexicon.find_conference(self.passage.text, self.lang)), None)
+        if mention is not None:
+            span = Evidence(self.passage, *mention.span)
+        else:
+            symbol = self.ev(self.m.symbol)
+            span = Evidence(self.passage, symbol.start, symbol.start + len(self.m.symbol.value.root))
+        self.r.conference(span)
+        self.r.subsidiary.append(span)
+        return span
+
+    def target_spans(self) -> list[Evidence]:
+        m = self.m
+        return [self.ev(f) for f in (m.session, m.body_name, m.dates) if f is not None]
+
+    def session(self) -> URIRef:
+        m = self.m
+        ordinal = self.ev(m.session)
+        node = self.r.session_node(m.session.value, ordinal)
+        self.r.session = m.session.value
+        if m.place:
+            place = self.ev(m.place)
+            self.r.add(node, UNTOC.place, self.r.place(m.place.value, place), place)
+        if m.dates:
+            days = self.ev(m.dates)
+            self.r.add(node, UNTOC.startDate, Literal(m.dates.value.start, datatype=XSD.date), days)
+            self.r.add(node, UNTOC.endDate, Literal(m.dates.value.end, datatype=XSD.date), days)
+        return node
+
+    def series(self) -> str | None:
+        """The group the page is about: its symbol's body, else the printed name of a known group."""
+        symbol = self.m.symbol.value
+        if symbol.body is not None:
+            return symbol.series
+        if self.m.body_name is None:
+            return None
+        return self.bodies.get(" ".join(lexicon.fold(self.m.body_name.value).split()))
+
+    def meeting(self, conference: Evidence) -> URIRef | None:
+        """The meeting the page is for (or, for a report, on): its group's series and first day."""
+        m = self.m
+        series = self.series()
+        if series is None or m.dates is None:
+            if m.body_name is not None:
+                self.note(f"{m.body_name.value!r} meets on no date printed here, or its series is not known: "
+                          "no meeting recorded")
+            return None
+        named = self.ev(m.body_name) if m.body_name else self.ev(m.symbol)
+        group = self.r.group(series, named)
+        known_name = lexicon.group_names(series)[0 if self.lang == "es" else 1]
+        if m.body_name and lexicon.fold(m.body_name.value) != lexicon.fold(known_name):
+            self.r.add(group, SKOS.altLabel, Literal(m.body_name.value, lang=self.lang), named)
+        days = self.ev(m.dates)
+        day = DateSpan(m.dates.value.start, m.dates.value.end, (days.start, days.end))
+        ordinal = self.ordinal()
+        name_span = ordinal[1] if ordinal else named
+        place = (m.place.value, self.ev(m.place)) if m.place else None
+        node = names.meeting(series, day.start)
+        from .extract import NamedMeeting  # extract reads first pages with this module: imported when used
+        self.r.meeting(NamedMeeting(node, series, group, ordinal and ordinal[0], name_span, day, None, place),
+                       self.passage)
+        return node
+
+    def ordinal(self) -> tuple[int, Evidence] | None:
+        """A meeting's ordinal where the meeting line or a report's title prints one ("sixth meeting")."""
+        m = self.m
+        spans = [f.span for f in (m.body_name, m.dates, m.title) if f is not None]
+        start, end = min(s[0] for s in spans), max(s[1] for s in spans)
+        lookup = self.ev((start, end))
+        found = ordinals_before(self.passage.text[lookup.start:lookup.end], self.r.p.meeting_noun)
+        if not found:
+            return None
+        return found[0].value, Evidence(self.passage, lookup.start + found[0].span[0], lookup.start + found[0].span[1])
+
+    def kind(self, target: URIRef | None) -> None:
+        m, doc = self.m, self.r.doc
+        kind = m.kind.value if m.kind else None
+        words = self.ev(m.kind) if m.kind else None
+        if kind == "report":
+            if target is not None and m.session is None:
+                self.r.report(m.symbol.value.text, target, self.ev(m.title or m.kind), None, None)
+                return
+            self.note("a report whose meeting the page does not date: typed a document, not linked")
+        elif kind == "note" and words is not None and _SECRETARIAT.search(words.exact):
+            self.r.add(doc, RDF.type, UNTOC.Note, words)
+        elif kind in KINDS and words is not None and (kind != "provisional-agenda" or target is not None):
+            self.r.add(doc, RDF.type, KINDS[kind], words)
+            if kind == "provisional-agenda":
+                self.r.add(doc, UNTOC.agendaOf, target, words, *self.target_spans())
+        elif kind not in (None, "other"):
+            self.note(f"a {kind} ({words.exact if words else m.symbol.value.text!r}) is typed a document only")
+        if words is not None and _SECRETARIAT.search(words.exact):
+            secretariat = names.iri("secretariat")
+            self.r.entity(secretariat, UNTOC.Secretariat, (lexicon.SECRETARIAT["es"], lexicon.SECRETARIAT["en"]), words)
+            self.r.add(doc, UNTOC.authoredBy, secretariat, words)
+        symbol = self.ev(m.symbol)
+        self.r.add(doc, RDFS.label, Literal(m.symbol.value.text, lang="es"), symbol)
+        self.r.add(doc, RDFS.label, Literal(m.symbol.value.text, lang="en"), symbol)
+
+    def title(self) -> None:
+        """The title as printed, in the page's language; the other language only from the glossary."""
+        if self.m.title is None:
+            return
+        printed, span = self.m.title.value, self.ev(self.m.title)
+        self.r.add(self.r.doc, UNTOC.title, Literal(printed, lang=self.lang), span)
+        pair = glossary.both_titles(printed, self.lang)
+        if pair is not None:
+            other = "en" if self.lang == "es" else "es"
+            self.r.add(self.r.doc, UNTOC.title, Literal(pair[0 if other == "es" else 1], lang=other), span)
+
+    def agenda(self, target: URIRef | None) -> None:
+        """"Item 3 of the provisional agenda*" with the footnote "* CTOC/COP/WG.6/2018/1.": the
+        document is issued under those items of that agenda, which is the agenda of the target."""
+        items = self.m.agenda_items
+        if items is None:
+            return
+        printed = self.passage.text[self.ev(items).start:self.ev(items).end]
+        footnote = self.r.facts.passages.get("footnote")
+        symbol = next(iter(find_symbols(footnote.text)), None) if footnote is not None else None
+        if target is None or symbol is None:
+            reason = "no footnote gives the agenda's symbol" if symbol is None else "no session or meeting is dated"
+            self.note(f"{printed!r}: agenda items not recorded: {reason}")
+            return
+        self.r.consumed.add(footnote.name)
+        agenda_span, note_span = self.ev(items), Evidence(footnote, *symbol[1])
+        symbol = (symbol[0].text, symbol[1])
+        agenda = names.document(symbol[0])
+        self.r.entity(agenda, UNTOC.ProvisionalAgenda, names.agenda_labels_of(target, symbol[0]), agenda_span, note_span)
+        self.r.add(agenda, UNTOC.symbol, Literal(symbol[0]), note_span)
+        self.r.add(agenda, UNTOC.officialCopy, names.official_copy(symbol[0]), note_span)
+        self.r.add(agenda, UNTOC.agendaOf, target, agenda_span, *self.target_spans())
+        for number in items.value:
+            item = names.agenda_item(symbol[0], number)
+            self.r.entity(item, UNTOC.AgendaItem, names.bare_item_labels(number, symbol[0]), agenda_span, note_span)
+            self.r.add(item, UNTOC.itemNumber, Literal(number, datatype=XSD.integer), agenda_span)
+            self.r.add(item, UNTOC.itemOf, agenda, agenda_span, note_span)
+            self.r.add(agenda, UNTOC.hasItem, item, agenda_span)
+            self.r.add(self.r.doc, UNTOC.underAgendaItem, item, agenda_span, note_span)
+
+
+def job_number_language(text: str) -> tuple[str, tuple[int, int]] | None:
+    """The language of this version as its job number prints it ("V.18-00932 (E)": English)."""
+    match = JOB_NUMBER.fullmatch(text)
+    return (JOB_LANGUAGES[match.group("letter")], match.span()) if match else None
