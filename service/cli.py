@@ -92,10 +92,11 @@ def _parser() -> argparse.ArgumentParser:
     query.add_argument("--format", choices=["table", "csv", "tsv", "json"], default="table")
     query.set_defaults(run=_query)
 
-    ingest = commands.add_parser("ingest", help="extract one source document's facts into a named graph (TriG)")
-    ingest.add_argument("file", type=Path, help="the document as plain text or Markdown")
-    ingest.add_argument("--lang", choices=["es", "en"], help="the document's language (default: guessed)")
-    ingest.add_argument("--out", type=Path, help="output TriG file (default: data/{graph name}.trig)")
+    ingest = commands.add_parser("ingest", help="extract documents' facts into one named graph each (TriG in data/)")
+    ingest.add_argument("paths", type=Path, nargs="+", metavar="PATH",
+                        help="documents (PDF, text as PDF extraction gives it, or Markdown) and folders of them")
+    ingest.add_argument("--lang", choices=["es", "en"], help="the documents' language (default: guessed for each)")
+    ingest.add_argument("--out", type=Path, help="output TriG file, for one document (default: data/{graph name}.trig)")
     ingest.add_argument("--force", action="store_true", help="replace an existing output file")
     ingest.add_argument("--allow-conflicts", action="store_true", help="write even if facts contradict data/")
     ingest.set_defaults(run=_ingest)
@@ -267,18 +268,26 @@ def _query(args: argparse.Namespace) -> int:
 
 
 def _ingest(args: argparse.Namespace) -> int:
-    from .ingest.run import IngestRefused, Options, ingest
+    """Each document's report (refused ones on stderr), then the summary; the exit status is the
+    worst of the documents' (0 all written, 1 a document's fault, 2 what was asked cannot be done)."""
+    from .ingest.report import summary
+    from .ingest.run import Options, ingest
 
-    if not args.file.is_file():
-        raise UsageError(f"no such file: {args.file}")
-    options = Options(args.file, args.lang, args.out, args.force, args.allow_conflicts)
-    try:
-        report = ingest(options, Project(args.project))
-    except IngestRefused as refused:
-        print(refused.report.text(), file=sys.stderr, end="")
-        return refused.status
-    print(report.text(), end="")
-    return 0
+    options = Options(tuple(args.paths), args.lang, args.out, args.force, args.allow_conflicts)
+    reports = ingest(options, Project(args.project), _progress_bar if sys.stderr.isatty() else None)
+    for report in reports:
+        print(report.text(), file=sys.stderr if report.status else sys.stdout)
+    print(summary(reports), end="")
+    return max(report.status for report in reports)
+
+
+def _progress_bar(done: int, total: int, path: Path) -> None:
+    """One line redrawn in place on a terminal: how far the run is, and the document being read."""
+    width = 30
+    filled = width * done // total
+    line = f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {path.name}"
+    end = "\n" if done == total else ""
+    print(f"\r{line[:120]:<120}", end=end, file=sys.stderr, flush=True)
 
 
 def _serve(args: argparse.Namespace) -> int:

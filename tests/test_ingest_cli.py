@@ -104,15 +104,15 @@ def test_a_missing_file_is_a_one_line_usage_error() -> None:
     result = subprocess.run([*untoc_kg_command(), "ingest", "/nonexistent/note.txt"], capture_output=True, text=True,
                             timeout=120)
     assert result.returncode == 2
-    assert result.stderr.strip() == "untoc-kg ingest: no such file: /nonexistent/note.txt"
+    assert result.stderr.strip() == "untoc-kg ingest: no such file or folder: /nonexistent/note.txt"
 
 
 def test_a_text_that_names_no_document_is_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "letter.txt"
     source.write_text("Dear colleagues,\n\nthe meeting went well.\n", encoding="utf-8")
     assert main(["ingest", str(source), "--out", str(tmp_path / "letter.trig")]) == 2
-    assert capsys.readouterr().err.strip() == ("untoc-kg ingest: the document prints no symbol and is not a dated "
-                                               "note: it cannot be named")
+    assert ("outcome: refused: the document prints no symbol and is not a dated note: it cannot be named"
+            in capsys.readouterr().err)
     assert not (tmp_path / "letter.trig").exists()
 
 

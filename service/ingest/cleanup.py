@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from service.ingest.patterns import SYMBOL
+from .patterns import SYMBOL
 
 LANGUAGES = {"E": "en", "S": "es", "F": "fr", "R": "ru", "C": "zh", "A": "ar"}
 
@@ -64,6 +64,23 @@ class JobNumber:
     def barcode(self) -> str:
         return f"*{self.year % 100:02d}{self.serial}*"
 
+    @property
+    def printed(self) -> str:
+        """As page 1 prints it, with its language letter: "V.18-00932 (E)"."""
+        letter = next(key for key, code in LANGUAGES.items() if code == self.language)
+        return f"{self.bare} ({letter})"
+
+
+def parse_job_number(text: str) -> JobNumber | None:
+    """The job number that ``text`` is, whole (a line of its own), or None."""
+    match = _JOB.fullmatch(text.strip())
+    return _job(match) if match else None
+
+
+def _job(match: re.Match[str]) -> JobNumber:
+    # The CTOC/COP series starts in 2004: a two-digit year is in this century.
+    return JobNumber(match["office"], 2000 + int(match["year"]), match["serial"], LANGUAGES[match["language"]])
+
 
 @dataclass(frozen=True)
 class Cleaned:
@@ -92,8 +109,7 @@ def _strip_job_number(text: str, removed: list[str]) -> tuple[str, JobNumber | N
     match = _JOB.search(text)
     if match is None:
         return text, None
-    # The CTOC/COP series starts in 2004: a two-digit year is in this century.
-    job = JobNumber(match["office"], 2000 + int(match["year"]), match["serial"], LANGUAGES[match["language"]])
+    job = _job(match)
     removed.append(f"job number: {' '.join(match.group().split())}")
     text = text[:match.start()] + _GONE + text[match.end():]
     barcode = re.compile(rf"[ \t]*{re.escape(job.barcode)}")

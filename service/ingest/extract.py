@@ -20,7 +20,8 @@ from rdflib import RDF, RDFS, SKOS, XSD, Literal, URIRef
 
 from . import glossary, lexicon, names
 from .dates import DateSpan, find_dates
-from .firstpage import FIRST_PAGE, FirstPage, job_number_language
+from .cleanup import parse_job_number
+from .firstpage import FIRST_PAGE, FirstPage
 from .masthead import Masthead, read_masthead
 from .meetings import BodyNames, body_names, find_meetings, lexicon_names
 from .ordinals import ordinals_before
@@ -99,7 +100,7 @@ def first_page_roles(source: str, masthead: Masthead) -> tuple[list[Role], list[
             roles.append(Role(str(block.number), (block,)))
         elif block.kind == "footnote":
             roles.append(Role("footnote", (block,)))
-        elif job_number_language(block.text):
+        elif parse_job_number(block.text):
             roles.append(Role("job-number", (block,)))
         else:
             unknown.append((index, block))
@@ -321,9 +322,10 @@ class _Reader:
 
     def job_number(self, passage: Passage) -> None:
         """"V.18-00932 (E)": the language of this version, where the masthead does not print it."""
-        language, span = job_number_language(passage.text)
+        job = parse_job_number(passage.text)
         if self.masthead is None or self.masthead.version is None:
-            self.add(self.doc, UNTOC.writtenIn, Literal(language, datatype=XSD.language), self.ev(passage, *span))
+            self.add(self.doc, UNTOC.writtenIn, Literal(job.language, datatype=XSD.language),
+                     self.ev(passage, 0, len(passage.text)))
 
     def masthead_block(self, passage: Passage) -> None:
         mention = lexicon.find_conference(passage.text, self.p.lang)[0]

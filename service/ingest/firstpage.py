@@ -32,8 +32,6 @@ if TYPE_CHECKING:
     from .extract import _Reader
 
 FIRST_PAGE = "first-page"
-JOB_NUMBER = re.compile(r"[A-Z]\.\d{2}-\d{5}\s+\((?P<letter>[EFSRCA])\)")
-JOB_LANGUAGES = {"E": "en", "S": "es", "F": "fr", "R": "ru", "C": "zh", "A": "ar"}
 KINDS = {
     "background-paper": UNTOC.BackgroundPaper,
     "draft-resolution": UNTOC.DraftResolution,
@@ -235,8 +233,3 @@ class FirstPage:
             self.r.add(agenda, UNTOC.hasItem, item, agenda_span)
             self.r.add(self.r.doc, UNTOC.underAgendaItem, item, agenda_span, note_span)
 
-
-def job_number_language(text: str) -> tuple[str, tuple[int, int]] | None:
-    """The language of this version as its job number prints it ("V.18-00932 (E)": English)."""
-    match = JOB_NUMBER.fullmatch(text)
-    return (JOB_LANGUAGES[match.group("letter")], match.span()) if match else None

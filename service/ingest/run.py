@@ -1,18 +1,20 @@
-"""``untoc-kg ingest``: text in, one validated named graph out, or nothing out and the reasons why.
+"""``untoc-kg ingest``: documents in, one validated named graph each out, or the reasons why not.
 
-Order matters: extract, compare with the project's graphs, validate with the shapes, and only then
-write (to a temporary file renamed into place), so that a refused document leaves ``data/`` byte for
-byte as it was.
+Per document, order matters: read, extract, compare with the project's graphs (and the documents
+accepted before it in the same run), validate with the shapes; a refused document is reported and
+the next one read. Only at the end are the accepted graphs written (to temporary files renamed into
+place), so that a failure leaves ``data/`` byte for byte as it was.
 """
 
 from __future__ import annotations
 
 import os
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, RDFS, Dataset, Graph, URIRef
+from rdflib import RDF, RDFS, SKOS, Dataset, Graph, URIRef
 
 from ..project import Project
 from ..validation import validate_files
@@ -20,6 +22,7 @@ from . import names
 from .extract import extract
 from .provenance import DCTERMS, OA, UNTOC, dataset_of, is_annotation_node
 from .report import Report
+from .sources import REPORT_SUFFIX, document_files, read_source
 
 FUNCTIONAL = tuple(UNTOC[name] for name in (
     "startDate", "endDate", "place", "ordinal", "issuedOn", "symbol", "distribution", "originallyIn",
@@ -32,24 +35,27 @@ _SPANISH_HINTS = (" de la ", " del ", " los ", " las ", " en su ", " sobre ")
 _ENGLISH_HINTS = (" of the ", " the ", " on ", " in its ", " and ")
 
 
-class IngestRefused(Exception):
-    """The graph was not written; ``status`` is the exit status (2: usage, 1: the document's fault)."""
-
-    def __init__(self, message: str, report: Report, status: int = 1) -> None:
-        super().__init__(message)
-        self.report = report
-        self.status = status
-
-
 @dataclass(frozen=True)
 class Options:
     """What the command line asks for."""
 
-    source: Path
+    sources: tuple[Path, ...]
     lang: str | None = None
     out: Path | None = None
     force: bool = False
     allow_conflicts: bool = False
+
+
+class _Refused(Exception):
+    """One document is not written; ``status``: 2 for what the user asked (a file that exists, one
+    that cannot be read or named), 1 for the document's fault (violations, conflicts)."""
+
+    def __init__(self, outcome: str, status: int) -> None:
+        super().__init__(outcome)
+        self.status = status
+
+
+Progress = Callable[[int, int, Path], None]
 
 
 def guess_language(text: str) -> str:
@@ -61,37 +67,102 @@ def guess_language(text: str) -> str:
 
 
 def default_output(project: Project, graph_iri: URIRef) -> Path:
-    """``data/{graph path with / as -}.trig``: one file per source document."""
+    """``data/{graph path with / as -}.trig``: one file per source document (and language version)."""
     return project.data_dir / (str(graph_iri).removeprefix(names.GRAPH).replace("/", "-") + ".trig")
 
 
-def ingest(options: Options, project: Project) -> Report:
-    """Run the whole ingest; returns the report of a written graph, raises IngestRefused otherwise."""
-    text = options.source.read_text(encoding="utf-8")
-    lang = options.lang or guess_language(text)
-    report = Report(options.source, lang)
+def ingest(options: Options, project: Project, progress: Progress | None = None) -> list[Report]:
+    """Every document of ``options.sources``: each is written or refused with its reasons, and the
+    written ones land in ``data/`` together at the end, or (on any failure) none of them."""
+    files = document_files(options.sources)
+    if not files:
+        raise ValueError("no document found (.pdf, .txt or .md) in " + ", ".join(map(str, options.sources)))
+    if options.out is not None and len(files) != 1:
+        raise ValueError(f"--out names one output file, and {len(files)} documents were given")
     data = {path.resolve(): _read(path) for path in project.data_files()}
-    outcome = extract(text, lang)
+    accepted: dict[Path, Graph] = {}
+    reports = []
+    for index, path in enumerate(files):
+        if progress is not None:
+            progress(index, len(files), path)
+        report = Report(path, options.lang or "")
+        try:
+            graph, out = _candidate(path, options, project, data, accepted, report)
+        except _Refused as refused:
+            report.outcome, report.status = f"refused: {refused}", refused.status
+        else:
+            accepted[out] = graph
+            report.outcome = f"wrote {out}"
+        reports.append(report)
+    if progress is not None:
+        progress(len(files), len(files), files[-1])
+    _write_all(accepted, [r for r in reports if r.status == 0])
+    return reports
+
+
+def _candidate(path: Path, options: Options, project: Project, data: dict[Path, Dataset],
+               accepted: dict[Path, Graph], report: Report) -> tuple[Graph, Path]:
+    """One document read, extracted, placed, compared and validated: its graph and where it goes."""
+    try:
+        source = read_source(path)
+        report.lang = options.lang or guess_language(source.text)
+        report.removed = list(source.removed)
+        outcome = extract(source.text, report.lang, _learnt_names([*data.values(), *map(dataset_of, accepted.values())]))
+    except ValueError as error:  # unreadable, or nothing names the document (ExtractionError)
+        raise _Refused(str(error), 2) from None
     graph = outcome.facts.graph()
-    out = options.out or default_output(project, graph.identifier)
-    report.document, report.graph = str(outcome.facts.document), str(graph.identifier)
-    report.facts, report.triples = len(outcome.facts.evidence), len(graph)
+    report.document, report.facts, report.triples = str(outcome.facts.document), len(outcome.facts.evidence), len(graph)
     report.not_understood, report.notes = outcome.not_understood, outcome.notes
-    if out.exists() and not options.force:
-        report.outcome = f"refused: {out} exists (use --force to replace it)"
-        raise IngestRefused(report.outcome, report, status=2)
-    others = [dataset for path, dataset in data.items() if path != out.resolve()]  # the file replaced is no witness
+    report.kinds = _kinds(graph)
+    graph, out = _place(graph, options.out or default_output(project, graph.identifier), report.lang,
+                        [*data.values(), *map(dataset_of, accepted.values())], explicit=options.out is not None)
+    report.graph = str(graph.identifier)
+    if out in accepted or (out.exists() and not options.force):
+        raise _Refused(f"{out} exists (use --force to replace it)", 2)
+    witnesses = [d for p, d in data.items() if p != out.resolve()] + [dataset_of(g) for g in accepted.values()]
     into_project = out.parent.resolve() == project.data_dir.resolve()
-    report.conflicts = conflicts(graph, others, same_graph_is_conflict=into_project)
-    _validate(graph, project, report)
+    report.conflicts = conflicts(graph, witnesses, same_graph_is_conflict=into_project)
+    report.violations = _violations(graph, project)
+    if report.violations:
+        raise _Refused("the graph violates the shapes; nothing was written", 1)
     if report.conflicts and not options.allow_conflicts:
-        report.outcome = (f"refused: {len(report.conflicts)} conflict(s) with the existing graph "
-                          "(--allow-conflicts to write anyway)")
-        raise IngestRefused(report.outcome, report)
-    _write(graph, out)
-    report.outcome = f"wrote {out}"
-    out.with_name(out.name + ".report.txt").write_text(report.text(), encoding="utf-8")
-    return report
+        raise _Refused(f"{len(report.conflicts)} conflict(s) with the existing graph (--allow-conflicts to write "
+                       "anyway)", 1)
+    return graph, out
+
+
+def _place(graph: Graph, out: Path, lang: str, existing: list[Dataset], explicit: bool) -> tuple[Graph, Path]:
+    """Another language version of a document already in the project gets a graph of its own,
+    ``{graph}/{lang}``, written to ``{file}.{lang}.trig``; the same version again keeps its name,
+    so that ``conflicts`` refuses it."""
+    holder = next((d.graph(graph.identifier) for d in existing if len(d.graph(graph.identifier))), None)
+    if holder is None or explicit or any(getattr(t, "language", None) == lang for t in holder.objects(None, UNTOC.text)):
+        return graph, out
+    renamed = URIRef(f"{graph.identifier}/{lang}")
+    moved = Graph(identifier=renamed)
+    for triple in graph:
+        moved.add(tuple(renamed if term == graph.identifier else term for term in triple))
+    return moved, out.with_name(f"{out.stem}.{lang}{out.suffix}")
+
+
+def _learnt_names(datasets: list[Dataset]) -> list[tuple[str, str]]:
+    """(name, series) of every group the project knows: its labels and the names documents print."""
+    pairs = []
+    for dataset in datasets:
+        for group, _, series, _ in dataset.quads((None, UNTOC.symbolSeries, None, None)):
+            for predicate in (RDFS.label, SKOS.altLabel):
+                pairs += [(str(name), str(series)) for _, _, name, _ in dataset.quads((group, predicate, None, None))]
+    return pairs
+
+
+def _kinds(graph: Graph) -> dict[str, int]:
+    """How many things of each class of the ontology the graph describes (annotations aside)."""
+    counted: dict[str, int] = {}
+    for _, cls in graph.subject_objects(RDF.type):
+        if str(cls).startswith(str(UNTOC)) and cls not in (UNTOC.Passage, UNTOC.SourceGraph):
+            name = str(cls).removeprefix(str(UNTOC))
+            counted[name] = counted.get(name, 0) + 1
+    return counted
 
 
 def _read(path: Path) -> Dataset:
@@ -148,8 +219,9 @@ def _short(text: str, limit: int = 100) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
-def _validate(graph: Graph, project: Project, report: Report) -> None:
-    """The shapes' verdict on the new graph alone, as ``untoc-kg validate`` gives it for a data file."""
+def _violations(graph: Graph, project: Project) -> str:
+    """The shapes' verdict on the new graph alone, as ``untoc-kg validate`` gives it for a data file
+    ("" when it conforms)."""
     facts = Graph(identifier=graph.identifier)
     for triple in graph:
         if not is_annotation_node(triple[0]):
@@ -158,21 +230,27 @@ def _validate(graph: Graph, project: Project, report: Report) -> None:
         candidate = Path(folder) / "candidate.trig"
         dataset_of(facts).serialize(candidate, format="trig")
         result = validate_files([candidate], project.shapes_files(), project.ontology_files())[0]
-    if not result.conforms:
-        report.violations = result.text
-        report.outcome = "refused: the graph violates the shapes; nothing was written"
-        raise IngestRefused(report.outcome, report)
+    return "" if result.conforms else result.text
 
 
-def _write(graph: Graph, out: Path) -> None:
-    """TriG to a temporary file beside ``out``, renamed into place: never a half-written file."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
-    os.close(handle)
+def _write_all(accepted: dict[Path, Graph], reports: list[Report]) -> None:
+    """Every accepted graph to a temporary file beside its output, then all renamed into place, and
+    the reports beside them: a failure before the renames leaves ``data/`` as it was."""
+    temporaries: dict[Path, str] = {}
     try:
-        dataset_of(graph).serialize(temporary, format="trig")
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, out)
+        for out, graph in accepted.items():
+            out.parent.mkdir(parents=True, exist_ok=True)
+            handle, temporary = tempfile.mkstemp(prefix=f".{out.name}.", dir=out.parent)
+            os.close(handle)
+            temporaries[out] = temporary
+            dataset_of(graph).serialize(temporary, format="trig")
+            os.chmod(temporary, 0o644)
+        for out, temporary in temporaries.items():
+            os.replace(temporary, out)
     finally:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
+        for temporary in temporaries.values():
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+    for report in reports:
+        out = Path(report.outcome.removeprefix("wrote "))
+        out.with_name(out.name + REPORT_SUFFIX).write_text(report.text(), encoding="utf-8")
