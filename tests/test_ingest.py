@@ -137,6 +137,29 @@ def test_the_english_rendition_names_the_same_entities_and_dates(spanish: Outcom
     assert english.not_understood == [] and english.notes == []
 
 
+def links(outcome: Outcome) -> set[tuple]:
+    """Every fact between two things, and every flag such as a reaffirmation: what a translation keeps."""
+    return {(s, p, o) for (s, p, o) in outcome.facts.evidence
+            if isinstance(o, URIRef) or p == UNTOC.reaffirmedInLaterResolutions}
+
+
+@pytest.mark.parametrize("wording", [
+    ("will be submitted to the Conference at its twelfth session", "will be before the Conference at its twelfth session"),
+    ("That decision was consistently reaffirmed in subsequent resolutions of the Conference.",
+     "The Conference has consistently reaffirmed that decision in its subsequent resolutions."),
+])
+def test_the_english_wordings_of_the_un_give_the_same_links(spanish: Outcome, wording: tuple[str, str]) -> None:
+    """The UN's English prints "will be before the Conference" and reaffirms decision 3/2 in the active
+    voice: the same report → session links and the same reaffirmation as the Spanish note."""
+    text = (FIXTURES / "note-2024-07-04.en.md").read_text(encoding="utf-8")
+    assert wording[0] in text
+    outcome = extract(text.replace(wording[0], wording[1]), "en")
+    assert links(outcome) == links(spanish)
+    assert (URIRef(ID + "decision/3/2"), UNTOC.reaffirmedInLaterResolutions, Literal(True)) in links(outcome)
+    assert len([t for t in links(outcome) if t[1] == UNTOC.submittedTo]) == 10
+    assert outcome.not_understood == []
+
+
 def test_the_english_rendition_quotes_english_words(english: Outcome) -> None:
     assert quotes(english, URIRef(ID + "meeting/WG.4/2024-07-08"), UNTOC.statusAsReported) == [("will hold", 3)]
     assert quotes(english, URIRef(ID + "meeting/WG.2/2023-05-29"), UNTOC.statusAsReported) == [("was held", 15)]
