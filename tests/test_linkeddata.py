@@ -310,7 +310,7 @@ def test_group_page_draws_one_mark_per_meeting(ld: Server, kinds: dict[str, str]
 
 
 @pytest.mark.parametrize("kind,klass", [("mandates", None), ("groups", "WorkingGroup"), ("meetings", "Meeting"),
-                                        ("reports", "Report")])
+                                        ("reports", "Report"), ("documents", None)])
 def test_index_pages_sort_by_date_and_label(ld: Server, kind: str, klass: str | None) -> None:
     ascending = get(f"{ld.url}{kind}?sort=date", Accept=BROWSER_ACCEPT)
     descending = get(f"{ld.url}{kind}?sort=-date", Accept=BROWSER_ACCEPT)
@@ -334,6 +334,8 @@ def test_home_page_counts_and_entry_points(ld: Server) -> None:
     for kind, klass in (("groups", "WorkingGroup"), ("meetings", "Meeting"), ("reports", "Report")):
         count = select(ld, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s a <{ld.url}ontology#{klass}> }}")[0]["n"]
         assert f'<span class="count" data-kind="{kind}">{count}</span>' in page
+    documents = select(ld, f"SELECT (COUNT(DISTINCT ?s) AS ?n) {{ ?s a/<{RDFS.subClassOf}>* <{ld.url}ontology#Document> }}")
+    assert f'<span class="count" data-kind="documents">{documents[0]["n"]}</span>' in page
     links = anchors(page).links
     assert {"/sparql", "/.well-known/void", "/dumps", "/ontology"} <= set(links)
 

@@ -45,6 +45,10 @@ KINDS = {
             ?r a untoc:Report .
             OPTIONAL { { ?r untoc:issuedOn ?d } UNION { { ?r untoc:reportOf ?m } UNION { ?m untoc:produces ?r } ?m untoc:startDate ?d } }
             OPTIONAL { ?r untoc:symbol ?n }"""),
+        Kind("documents", "Document", """
+            ?r a ?class . ?class rdfs:subClassOf* untoc:Document .
+            OPTIONAL { ?r untoc:issuedOn ?d }
+            OPTIONAL { ?r untoc:symbol ?n }"""),
     )
 }
 

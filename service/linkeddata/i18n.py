@@ -11,7 +11,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "dataset_intro": "Mandates, working groups, meetings and reports of the Conference of the Parties to the "
                          "United Nations Convention against Transnational Organized Crime, each fact traced to the "
                          "paragraph of the document that states it.",
-        "mandates": "Mandates", "groups": "Working groups", "meetings": "Meetings", "reports": "Reports",
+        "mandates": "Mandates", "groups": "Working groups", "meetings": "Meetings", "reports": "Reports", "documents": "Documents",
         "triples": "triples", "graphs": "source graphs", "sources": "Sources",
         "entry_points": "Entry points", "sparql": "SPARQL endpoint", "dumps": "Downloads (dumps)",
         "ontology": "Ontology", "shapes": "Shapes (SHACL)", "void": "Dataset description (VoID, DCAT)",
@@ -39,7 +39,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "dataset_intro": "Mandatos, grupos de trabajo, reuniones e informes de la Conferencia de las Partes en la "
                          "Convención de las Naciones Unidas contra la Delincuencia Organizada Transnacional; cada "
                          "dato remite al párrafo del documento que lo enuncia.",
-        "mandates": "Mandatos", "groups": "Grupos de trabajo", "meetings": "Reuniones", "reports": "Informes",
+        "mandates": "Mandatos", "groups": "Grupos de trabajo", "meetings": "Reuniones", "reports": "Informes", "documents": "Documentos",
         "triples": "tripletas", "graphs": "grafos de origen", "sources": "Fuentes",
         "entry_points": "Puntos de entrada", "sparql": "Punto de acceso SPARQL", "dumps": "Descargas (volcados)",
         "ontology": "Ontología", "shapes": "Formas (SHACL)", "void": "Descripción del conjunto de datos (VoID, DCAT)",
