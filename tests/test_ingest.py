@@ -266,3 +266,20 @@ def test_the_one_line_header_of_the_issue() -> None:
     assert (URIRef(ID + "meeting/WG.6/2018-05-02"), UNTOC.place, URIRef(ID + "place/vienna")) in graph
     assert (URIRef(ID + "meeting/WG.6/2018-05-02"), UNTOC.endDate, Literal(date(2018, 5, 3))) in graph
     assert outcome.not_understood == []
+
+
+def test_a_conference_room_paper_without_distribution_line() -> None:
+    """A CRP prints its date right after its symbol and no "Distr." line; its title, "Report on …",
+    names no meeting of a group, so it is a conference room paper, and a footnote run into the title
+    (a flattened page) is not part of it."""
+    text = ("CTOC/COP/2030/CRP.4 3 March 2030 English only Conference of the Parties to the United Nations "
+            "Convention against Transnational Organized Crime Eighteenth session Vienna, 14-18 October 2030 "
+            "Report on the regional seminar on port security * This paper has not been edited. Contents Page "
+            "I. Background\n")
+    outcome = extract(text, "en")
+    graph, document = outcome.facts.graph(), URIRef(ID + "document/CTOC/COP/2030/CRP.4")
+    assert (document, UNTOC.issuedOn, Literal(date(2030, 3, 3))) in graph
+    assert (document, RDF.type, UNTOC.ConferenceRoomPaper) in graph and (document, RDF.type, UNTOC.Report) not in graph
+    assert (document, UNTOC.preparedFor, URIRef(ID + "session/18")) in graph
+    assert (document, UNTOC.writtenIn, Literal("en", datatype=URIRef("http://www.w3.org/2001/XMLSchema#language"))) in graph
+    assert set(graph.objects(document, UNTOC.title)) == {Literal("Report on the regional seminar on port security", lang="en")}

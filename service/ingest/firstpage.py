@@ -172,12 +172,13 @@ class FirstPage:
         m, doc = self.m, self.r.doc
         kind = m.kind.value if m.kind else None
         words = self.ev(m.kind) if m.kind else None
+        if kind == "report" and target is not None and m.session is None:
+            self.r.report(m.symbol.value.text, target, self.ev(m.title or m.kind), None, None)
+            return
         if kind == "report":
-            if target is not None and m.session is None:
-                self.r.report(m.symbol.value.text, target, self.ev(m.title or m.kind), None, None)
-                return
-            self.note("a report whose meeting the page does not date: typed a document, not linked")
-        elif kind == "note" and words is not None and _SECRETARIAT.search(words.exact):
+            self.note("a report on no meeting the page dates: not typed a report, not linked")
+            kind, words = m.symbol.value.kind_hint, self.ev(m.symbol)  # a conference room paper, say
+        if kind == "note" and words is not None and _SECRETARIAT.search(words.exact):
             self.r.add(doc, RDF.type, UNTOC.Note, words)
         elif kind in KINDS and words is not None and (kind != "provisional-agenda" or target is not None):
             self.r.add(doc, RDF.type, KINDS[kind], words)

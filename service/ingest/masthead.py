@@ -191,7 +191,7 @@ def read_masthead(text: str, lang: str | None = None) -> Masthead:
     end = body.start() if body else max(ends, default=0)
     return Masthead(
         lang=words.lang, end=end, symbol=symbol, distribution=distribution,
-        issued=_issued(window, distribution, head_end), original=original,
+        issued=_issued(window, distribution or symbol, head_end), original=original,
         version=_version(window, head_end, original, words),
         body_name=meeting.body_name, session=meeting.session, place=meeting.place, dates=meeting.dates,
         agenda_items=meeting.agenda_items, kind=kind, title=title,
@@ -219,11 +219,12 @@ def _symbol(text: str, head_end: int) -> Found[Symbol] | None:
     return None
 
 
-def _issued(window: str, distribution: Found[str] | None, head_end: int) -> Found[date] | None:
-    """The first single day after the distribution and before the meeting lines: a range is a meeting."""
-    if distribution is None:
+def _issued(window: str, anchor: Found | None, head_end: int) -> Found[date] | None:
+    """The first single day after the distribution (or, on a conference room paper that prints none,
+    after the symbol) and before the meeting lines: a range is a meeting's."""
+    if anchor is None:
         return None
-    start = distribution.span[1]
+    start = anchor.span[1]
     for found in find_dates(window[start:head_end]):
         if found.start == found.end:
             return Found(found.start, (start + found.span[0], start + found.span[1]))
@@ -323,15 +324,24 @@ def _kind_and_title(window: str, start: int, stop: int, bounded: bool, opening: 
 
 def _report_title(window: str, start: int, stop: int, bounded: bool) -> Span | None:
     """A report's title ends with the meeting's dates, or else where the body starts."""
+    stop = _before_footnote(window, start, stop)
     dates = find_dates(window[start:stop])
     if dates:
         return start, start + dates[0].span[1]
     return _trimmed(window, start, stop) if bounded else None
 
 
+def _before_footnote(window: str, start: int, stop: int) -> int:
+    """Where a footnote run into a title starts (a flattened page: "… Human Trafficking * Hosted in
+    Vienna …"), else ``stop``."""
+    footnote = re.compile(r"\S\s*(\*+)\s+[A-ZÁÉÍÓÚÑ]").search(window, start, stop)
+    return footnote.start(1) if footnote else stop
+
+
 def _trimmed(window: str, start: int, stop: int) -> Span | None:
-    """The span without surrounding whitespace and footnote stars; None when nothing is left."""
-    piece = window[start:stop]
+    """The span without surrounding whitespace, footnote stars and a footnote run into it; None when
+    nothing is left."""
+    piece = window[start:_before_footnote(window, start, stop)]
     left = len(piece) - len(piece.lstrip("* \n\t\r"))
     right = len(piece.rstrip("* \n\t\r"))
     return (start + left, start + right) if right > left else None
