@@ -283,3 +283,14 @@ def test_a_conference_room_paper_without_distribution_line() -> None:
     assert (document, UNTOC.preparedFor, URIRef(ID + "session/18")) in graph
     assert (document, UNTOC.writtenIn, Literal("en", datatype=URIRef("http://www.w3.org/2001/XMLSchema#language"))) in graph
     assert set(graph.objects(document, UNTOC.title)) == {Literal("Report on the regional seminar on port security", lang="en")}
+
+
+def test_a_conference_room_paper_that_is_a_note_is_both() -> None:
+    text = ("CTOC/COP/WG.6/2031/CRP.1 9 de marzo de 2031 Español Original: inglés V.31-00417 (S) 100331 100331 "
+            "*3100417* Grupo de Trabajo sobre Armas de Fuego Viena, 5 y 6 de mayo de 2031 Tema 2 del programa "
+            "provisional Marcado de armas en los puertos Nota de la Secretaría I. Introducción 1. Texto.\n")
+    graph = extract(text, "es").facts.graph()
+    document = URIRef(ID + "document/CTOC/COP/WG.6/2031/CRP.1")
+    assert {UNTOC.Note, UNTOC.ConferenceRoomPaper} <= set(graph.objects(document, RDF.type))
+    assert (document, UNTOC.preparedFor, URIRef(ID + "meeting/WG.6/2031-05-05")) in graph
+    assert (document, UNTOC.issuedOn, Literal(date(2031, 3, 9))) in graph

@@ -186,6 +186,9 @@ class FirstPage:
                 self.r.add(doc, UNTOC.agendaOf, target, words, *self.target_spans())
         elif kind not in (None, "other"):
             self.note(f"a {kind} ({words.exact if words else m.symbol.value.text!r}) is typed a document only")
+        hint = m.symbol.value.kind_hint  # a CRP. or INF. symbol says so whatever the words say
+        if hint in KINDS and hint != kind:
+            self.r.add(doc, RDF.type, KINDS[hint], self.ev(m.symbol))
         if words is not None and _SECRETARIAT.search(words.exact):
             secretariat = names.iri("secretariat")
             self.r.entity(secretariat, UNTOC.Secretariat, (lexicon.SECRETARIAT["es"], lexicon.SECRETARIAT["en"]), words)
