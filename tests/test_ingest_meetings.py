@@ -170,3 +170,13 @@ def test_an_unknown_group_is_reported_by_its_printed_name(lang: str, sentence: s
 def test_an_unknown_language_is_refused() -> None:
     with pytest.raises(ValueError, match="unsupported language"):
         find_meetings("Die Arbeitsgruppe tagte am 3. Mai 2023.", "de", BODIES)
+
+
+@pytest.mark.parametrize("sentence", [
+    "El Grupo de Trabajo se había reunido en Viena del 14 al 16 de abril de 2009.",
+    "El Grupo de Trabajo había celebrado una reunión del 14 al 16 de abril de 2009.",
+    "El Grupo de Trabajo se ha reunido del 14 al 16 de abril de 2009.",
+])
+def test_the_spanish_perfect_and_pluperfect_are_held(sentence: str) -> None:
+    [mention] = find_meetings(sentence, "es", body_names(lexicon_names()))
+    assert (mention.dates.start, mention.dates.end, mention.status) == (date(2009, 4, 14), date(2009, 4, 16), "held")

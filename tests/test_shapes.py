@@ -442,6 +442,19 @@ def test_rule_fires(rule: Rule, valid: Graph, shapes: Graph, hierarchy: Graph) -
         assert violation.path == path
 
 
+@pytest.mark.parametrize("suffix,conforms", [("en", True), ("fr", True), ("de", False), ("draft", False)])
+def test_a_language_version_has_a_graph_of_its_own(suffix: str, conforms: bool, valid: Graph, shapes: Graph,
+                                                  hierarchy: Graph) -> None:
+    """graph/{document path}/{official language} is a further language version's graph; nothing else is."""
+    version = copy(valid)
+    version.update(UPDATE_PREFIXES + insert(
+        f"<{SOURCE[1:-1]}/{suffix}> a untoc:SourceGraph ; untoc:sourceDocument {DOCNOTE} ; "
+        f'rdfs:label "Hechos, otra versión"@es, "Facts, another version"@en'))
+    _, found, _ = validate_graph(version, shapes, hierarchy)
+    fired = [v for v in found if v.source_shape == URIRef(SHAPES_NS + "SourceGraph-iri")]
+    assert (fired == []) == conforms, fired
+
+
 LINK_RULES = [rule for rule in RULES if rule.component == "Class"]
 
 

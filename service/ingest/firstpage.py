@@ -74,9 +74,9 @@ class FirstPage:
         self.languages()
         conference = self.conference()
         target = self.session() if m.session else self.meeting(conference)
-        if target is not None:
+        reports_on_target = self.kind(target)
+        if target is not None and not reports_on_target:  # a report's meeting line is the meeting it reports on
             self.r.add(doc, UNTOC.preparedFor, target, *self.target_spans())
-        self.kind(target)
         self.title()
         self.agenda(target)
 
@@ -168,13 +168,14 @@ class FirstPage:
             return None
         return found[0].value, Evidence(self.passage, lookup.start + found[0].span[0], lookup.start + found[0].span[1])
 
-    def kind(self, target: URIRef | None) -> None:
+    def kind(self, target: URIRef | None) -> bool:
+        """The document's class; True when it is the report on ``target``."""
         m, doc = self.m, self.r.doc
         kind = m.kind.value if m.kind else None
         words = self.ev(m.kind) if m.kind else None
         if kind == "report" and target is not None and m.session is None:
             self.r.report(m.symbol.value.text, target, self.ev(m.title or m.kind), None, None)
-            return
+            return True
         if kind == "report":
             self.note("a report on no meeting the page dates: not typed a report, not linked")
             kind, words = m.symbol.value.kind_hint, self.ev(m.symbol)  # a conference room paper, say
@@ -196,6 +197,7 @@ class FirstPage:
         symbol = self.ev(m.symbol)
         self.r.add(doc, RDFS.label, Literal(m.symbol.value.text, lang="es"), symbol)
         self.r.add(doc, RDFS.label, Literal(m.symbol.value.text, lang="en"), symbol)
+        return False
 
     def title(self) -> None:
         """The title as printed, in the page's language; the other language only from the glossary."""
@@ -214,26 +216,38 @@ class FirstPage:
         items = self.m.agenda_items
         if items is None:
             return
-        printed = self.passage.text[self.ev(items).start:self.ev(items).end]
-        footnote = self.r.facts.passages.get("footnote")
-        symbol = next(iter(find_symbols(footnote.text)), None) if footnote is not None else None
-        if target is None or symbol is None:
-            reason = "no footnote gives the agenda's symbol" if symbol is None else "no session or meeting is dated"
+        agenda_span = self.ev(items)
+        printed = agenda_span.exact
+        found = self.agenda_symbol(agenda_span.end)
+        if target is None or found is None:
+            reason = "no footnote gives the agenda's symbol" if found is None else "no session or meeting is dated"
             self.note(f"{printed!r}: agenda items not recorded: {reason}")
             return
-        self.r.consumed.add(footnote.name)
-        agenda_span, note_span = self.ev(items), Evidence(footnote, *symbol[1])
-        symbol = (symbol[0].text, symbol[1])
-        agenda = names.document(symbol[0])
-        self.r.entity(agenda, UNTOC.ProvisionalAgenda, names.agenda_labels_of(target, symbol[0]), agenda_span, note_span)
-        self.r.add(agenda, UNTOC.symbol, Literal(symbol[0]), note_span)
-        self.r.add(agenda, UNTOC.officialCopy, names.official_copy(symbol[0]), note_span)
+        symbol, note_span = found
+        agenda = names.document(symbol)
+        self.r.entity(agenda, UNTOC.ProvisionalAgenda, names.agenda_labels_of(target, symbol), agenda_span, note_span)
+        self.r.add(agenda, UNTOC.symbol, Literal(symbol), note_span)
+        self.r.add(agenda, UNTOC.officialCopy, names.official_copy(symbol), note_span)
         self.r.add(agenda, UNTOC.agendaOf, target, agenda_span, *self.target_spans())
         for number in items.value:
-            item = names.agenda_item(symbol[0], number)
-            self.r.entity(item, UNTOC.AgendaItem, names.bare_item_labels(number, symbol[0]), agenda_span, note_span)
+            item = names.agenda_item(symbol, number)
+            self.r.entity(item, UNTOC.AgendaItem, names.bare_item_labels(number, symbol), agenda_span, note_span)
             self.r.add(item, UNTOC.itemNumber, Literal(number, datatype=XSD.integer), agenda_span)
             self.r.add(item, UNTOC.itemOf, agenda, agenda_span, note_span)
             self.r.add(agenda, UNTOC.hasItem, item, agenda_span)
             self.r.add(self.r.doc, UNTOC.underAgendaItem, item, agenda_span, note_span)
+
+    def agenda_symbol(self, after: int) -> tuple[str, Evidence] | None:
+        """The agenda's symbol from the footnote of the agenda line: the page's footnote, or (a flattened
+        or interleaved page) a "* CTOC/COP/…" inside the masthead after the agenda line."""
+        footnote = self.r.facts.passages.get("footnote")
+        found = next(iter(find_symbols(footnote.text)), None) if footnote is not None else None
+        if found is not None:
+            self.r.consumed.add(footnote.name)
+            return found[0].text, Evidence(footnote, *found[1])
+        text = self.passage.text
+        for symbol, (start, end) in find_symbols(text):
+            if start > after and text[:start].rstrip().endswith("*"):
+                return symbol.text, Evidence(self.passage, start, end)
+        return None
 

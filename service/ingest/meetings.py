@@ -96,7 +96,7 @@ WORDS = {
         cue=r"\breuni(?:ón|ones)\b|\bperíodos?\s+de\s+sesiones\s+del\s+grupo\s+de\s+trabajo\b"
             r"|\bcelebrad[oa]s?\b|\bconvocad[oa]s?\b|\b(?:se\s+)?celebrarían?\b|\bse\s+reuniría[n]?\b",
         held=r"\b(?:se\s+)?celebr(?:ó|aron)\b|\bse\s+reuni(?:ó|eron)\b|\btuvo\s+lugar\b|\btuvieron\s+lugar\b"
-             r"|\bse\s+ha(?:bía)?n?\s+celebrado\b",
+             r"|\b(?:se\s+)?ha(?:bía|bían|n)?\s+(?:celebrado|reunido)\b|\bhabían?\s+tenido\s+lugar\b",
         scheduled=r"\b(?:se\s+)?celebrar(?:á|án)\b|\bse\s+reunir(?:á|án)\b|\btendrán?\s+lugar\b"
                   r"|\bha\s+de\s+celebrarse\b|\bprevistas?\s+para\b",
         participle=r"(?:celebrad|convocad)[oa]s?\b",

@@ -147,8 +147,9 @@ def is_annotation_node(node: Node) -> bool:
 
 
 def dataset_of(graph: Graph) -> Dataset:
-    """A Dataset holding ``graph`` as its one named graph, for TriG output."""
-    dataset = Dataset()
+    """A Dataset holding ``graph`` as its one named graph, for TriG output and as a witness of the
+    conflict checks (its default graph the union, as for the data files read)."""
+    dataset = Dataset(default_union=True)
     dataset.bind("untoc", UNTOC)
     dataset.bind("oa", OA)
     dataset.bind("dcterms", DCTERMS)

@@ -192,8 +192,10 @@ def _shared_ordinals(graph: Graph, existing: list[Dataset]) -> list[str]:
     """Two meetings of one group with one ordinal: the same meeting given two first days (so two
     IRIs), which only the merged graph shows. Reported with the words of both sides."""
     found = []
-    for meeting, ordinal in graph.subject_objects(UNTOC.ordinal):
-        group = graph.value(meeting, UNTOC.meetingOf)
+    for meeting, group in graph.subject_objects(UNTOC.meetingOf):
+        ordinal = graph.value(meeting, UNTOC.ordinal)
+        if ordinal is None:
+            continue
         for dataset in existing:
             for other, _, _, _ in dataset.quads((None, UNTOC.ordinal, ordinal, None)):
                 if other != meeting and any(dataset.quads((other, UNTOC.meetingOf, group, None))):
