@@ -294,3 +294,16 @@ def test_a_conference_room_paper_that_is_a_note_is_both() -> None:
     assert {UNTOC.Note, UNTOC.ConferenceRoomPaper} <= set(graph.objects(document, RDF.type))
     assert (document, UNTOC.preparedFor, URIRef(ID + "meeting/WG.6/2031-05-05")) in graph
     assert (document, UNTOC.issuedOn, Literal(date(2031, 3, 9))) in graph
+
+
+def test_a_groups_session_is_its_meeting_not_a_session_of_the_conference() -> None:
+    """Some groups number their meetings as sessions: under a group's symbol, "Thirteenth session" is
+    the group's thirteenth meeting, never the Conference's thirteenth session."""
+    text = ("CTOC/COP/WG.3/2032/2 Distr.: General 1 March 2032 Original: English Working Group on International "
+            "Cooperation Thirteenth session Vienna, 24 and 25 May 2032 Item 2 of the provisional agenda Extradition "
+            "in practice Background paper prepared by the Secretariat I. Introduction 1. Text.\n")
+    graph = extract(text, "en").facts.graph()
+    meeting = URIRef(ID + "meeting/WG.3/2032-05-24")
+    assert (meeting, UNTOC.ordinal, Literal(13)) in graph
+    assert (URIRef(ID + "document/CTOC/COP/WG.3/2032/2"), UNTOC.preparedFor, meeting) in graph
+    assert (URIRef(ID + "session/13"), None, None) not in graph

@@ -131,3 +131,27 @@ def test_conflicts_are_other_values_of_one_valued_properties() -> None:
     assert len(found) == 2
     assert any("meeting/WG.4/2023-10-02" in line and "endDate" in line and "2023-10-04" in line for line in found)
     assert any("group/WG.4" in line and "Grupo sobre Trata" in line for line in found)
+
+
+def test_documents_of_the_session_join_the_notes_agenda_without_conflict(project: Path, tmp_path: Path) -> None:
+    """The note cites the agenda CTOC/COP/2024/1 and its items 2, 4 and 5. Another session document
+    issued under item 4, and the agenda itself, label them by the same keys: no conflict, one node each."""
+    under_item = tmp_path / "session-paper.txt"
+    under_item.write_text(
+        "CTOC/COP/2024/9 Distr.: General 1 August 2024 Original: English Conference of the Parties to the United "
+        "Nations Convention against Transnational Organized Crime Twelfth session Vienna, 14–18 October 2024 "
+        "Item 4 of the provisional agenda* Extradition requests in numbers Note by the Secretariat\n\n"
+        "* CTOC/COP/2024/1.\n\nI. Introduction\n\n1. This note counts requests.\n", encoding="utf-8")
+    agenda = tmp_path / "agenda.txt"
+    agenda.write_text(
+        "CTOC/COP/2024/1 Distr.: General 2 July 2024 Original: English Conference of the Parties to the United "
+        "Nations Convention against Transnational Organized Crime Twelfth session Vienna, 14–18 October 2024 "
+        "Provisional agenda and annotations I. Provisional agenda 1. Organizational matters.\n", encoding="utf-8")
+    assert main(["--project", str(project), "ingest", str(under_item), str(agenda)]) == 0
+    merged = Graph()
+    for path in (project / "data").glob("*.trig"):
+        merged += flat(path, facts_only=True)
+    agenda_node, item = URIRef(ID + "document/CTOC/COP/2024/1"), URIRef(ID + "document/CTOC/COP/2024/1/item/4")
+    assert (URIRef(ID + "document/CTOC/COP/2024/9"), UNTOC.underAgendaItem, item) in merged
+    assert (agenda_node, UNTOC.agendaOf, URIRef(ID + "session/12")) in merged
+    assert len(set(merged.objects(item, RDFS.label))) == 2 and len(set(merged.objects(agenda_node, RDFS.label))) == 2

@@ -419,7 +419,7 @@ class _Reader:
             self.out.notes.append(f"agenda item {number}: no title in both languages; the item is not recorded")
             return
         self.consumed.add(title_passage.name)
-        self.entity(item, UNTOC.AgendaItem, names.agenda_item_labels(number, pair), agenda_span, title_span)
+        self.entity(item, UNTOC.AgendaItem, names.item_labels(number, symbol), agenda_span, title_span)
         self.title(item, title_passage.text, title_span)
         self.add(item, UNTOC.itemNumber, Literal(number, datatype=XSD.integer), number_span)
         self.add(item, UNTOC.itemOf, agenda, agenda_span, note_span)

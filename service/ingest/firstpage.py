@@ -73,7 +73,9 @@ class FirstPage:
         self.r.add(doc, UNTOC.officialCopy, names.official_copy(m.symbol.value.text), symbol)
         self.languages()
         conference = self.conference()
-        target = self.session() if m.session else self.meeting(conference)
+        # A group's document that prints "Thirteenth session" means the group's thirteenth meeting.
+        of_conference = m.session is not None and m.symbol.value.body is None
+        target = self.session() if of_conference else self.meeting(conference)
         reports_on_target = self.kind(target)
         if target is not None and not reports_on_target:  # a report's meeting line is the meeting it reports on
             self.r.add(doc, UNTOC.preparedFor, target, *self.target_spans())
@@ -165,7 +167,7 @@ class FirstPage:
         lookup = self.ev((start, end))
         found = ordinals_before(self.passage.text[lookup.start:lookup.end], self.r.p.meeting_noun)
         if not found:
-            return None
+            return (m.session.value, self.ev(m.session)) if m.session else None
         return found[0].value, Evidence(self.passage, lookup.start + found[0].span[0], lookup.start + found[0].span[1])
 
     def kind(self, target: URIRef | None) -> bool:
@@ -173,7 +175,7 @@ class FirstPage:
         m, doc = self.m, self.r.doc
         kind = m.kind.value if m.kind else None
         words = self.ev(m.kind) if m.kind else None
-        if kind == "report" and target is not None and m.session is None:
+        if kind == "report" and target is not None and (m.session is None or m.symbol.value.body is not None):
             self.r.report(m.symbol.value.text, target, self.ev(m.title or m.kind), None, None)
             return True
         if kind == "report":
@@ -194,9 +196,13 @@ class FirstPage:
             secretariat = names.iri("secretariat")
             self.r.entity(secretariat, UNTOC.Secretariat, (lexicon.SECRETARIAT["es"], lexicon.SECRETARIAT["en"]), words)
             self.r.add(doc, UNTOC.authoredBy, secretariat, words)
+        # Labels from keys, as every other document that mentions this one builds them: a provisional
+        # agenda cited in a footnote is labelled after its session or meeting, anything else by its symbol.
+        text = m.symbol.value.text
+        es, en = names.agenda_labels_of(target, text) if kind == "provisional-agenda" and target else (text, text)
         symbol = self.ev(m.symbol)
-        self.r.add(doc, RDFS.label, Literal(m.symbol.value.text, lang="es"), symbol)
-        self.r.add(doc, RDFS.label, Literal(m.symbol.value.text, lang="en"), symbol)
+        self.r.add(doc, RDFS.label, Literal(es, lang="es"), symbol)
+        self.r.add(doc, RDFS.label, Literal(en, lang="en"), symbol)
         return False
 
     def title(self) -> None:
@@ -231,7 +237,7 @@ class FirstPage:
         self.r.add(agenda, UNTOC.agendaOf, target, agenda_span, *self.target_spans())
         for number in items.value:
             item = names.agenda_item(symbol, number)
-            self.r.entity(item, UNTOC.AgendaItem, names.bare_item_labels(number, symbol), agenda_span, note_span)
+            self.r.entity(item, UNTOC.AgendaItem, names.item_labels(number, symbol), agenda_span, note_span)
             self.r.add(item, UNTOC.itemNumber, Literal(number, datatype=XSD.integer), agenda_span)
             self.r.add(item, UNTOC.itemOf, agenda, agenda_span, note_span)
             self.r.add(agenda, UNTOC.hasItem, item, agenda_span)

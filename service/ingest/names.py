@@ -128,14 +128,10 @@ def agenda_labels_of(target: URIRef, symbol: str) -> tuple[str, str]:
             f"Provisional agenda of the {en[0].lower()}{en[1:]} ({symbol})")
 
 
-def bare_item_labels(number: int, symbol: str) -> tuple[str, str]:
-    """An agenda item known by its number only (its title is printed in the agenda, not here)."""
+def item_labels(number: int, symbol: str) -> tuple[str, str]:
+    """An agenda item by its keys, number and agenda (its title, where printed, is its untoc:title):
+    every document issued under it names it so, whether or not it prints the item's title."""
     return f"Tema {number} del programa provisional {symbol}", f"Item {number} of the provisional agenda {symbol}"
-
-
-def agenda_item_labels(number: int, titles: tuple[str, str]) -> tuple[str, str]:
-    return (f"Tema {number} del programa provisional: {titles[0]}",
-            f"Provisional agenda item {number}: {titles[1]}")
 
 
 def mandate_labels(kind: str, number: str) -> tuple[str, str]:
