@@ -502,7 +502,7 @@ class _Reader:
             mandates = [names.mandate(self.p.mandate_kinds[m.group("kind").lower()], m.group("number")) for m in cited]
             understood = [reader(passage, start, sentence, mandates)
                           for reader in (self.establishment, self.standing, self.encouragement, self.reaffirmation,
-                                         self.any_meetings, self.reports)]
+                                         self.meetings, self.reports)]
             if not any(understood):
                 self.out.not_understood.append((passage.name, sentence))
                 continue  # "no fact taken": not even the mandates it cites
@@ -639,11 +639,7 @@ class _Reader:
                  self.ev(passage, start, start + len(sentence)))
         return True
 
-    def any_meetings(self, passage: Passage, start: int, sentence: str, mandates: list[URIRef]) -> bool:
-        """Meetings named by ordinal and a group of the lexicon, else by their dates whatever is printed."""
-        return self.meetings(passage, start, sentence, mandates) or self.dated_meetings(passage, start, sentence)
-
-    def dated_meetings(self, passage: Passage, start: int, sentence: str) -> bool:
+    def meetings(self, passage: Passage, start: int, sentence: str, mandates: list[URIRef]) -> bool:
         """Every meeting ``find_meetings`` sees: with or without ordinal, in lists, of a group named or
         (a bare "the Working Group") of the document's own group."""
         own = self.masthead.symbol.value.series if self.masthead and self.masthead.symbol.value.body else None
@@ -672,34 +668,6 @@ class _Reader:
             self.last_meetings = found
         return bool(found)
 
-    def meetings(self, passage: Passage, start: int, sentence: str, mandates: list[URIRef]) -> bool:
-        ordinals = ordinals_before(sentence, self.p.meeting_noun)
-        bodies = lexicon.find_bodies(sentence, self.p.lang)
-        days = find_dates(sentence)
-        if not (ordinals and bodies and days):
-            return False
-        series = bodies[0].key
-        group = names.group(series)
-        self.last_meetings = []
-        for index, ordinal in enumerate(ordinals):
-            limit = ordinals[index + 1].span[0] if index + 1 < len(ordinals) else len(sentence)
-            day = next((d for d in days if ordinal.span[1] <= d.span[0] < limit), None)
-            if day is None:
-                self.out.notes.append(f"{passage.name}: no date for the meeting {ordinal.value} of {series}")
-                continue
-            places = lexicon.find_places(sentence[ordinal.span[1]:limit], self.p.lang)
-            place = (places[0].key, self.ev(passage, start + ordinal.span[1] + places[0].span[0],
-                                            start + ordinal.span[1] + places[0].span[1])) if places else None
-            mention = NamedMeeting(names.meeting(series, day.start), series, group, ordinal.value,
-                               self.ev(passage, start + ordinal.span[0], start + ordinal.span[1]),
-                               DateSpan(day.start, day.end, (start + day.span[0], start + day.span[1])),
-                               self._status(passage, start, sentence[:day.span[0]]), place)
-            self.meeting(mention, passage)
-            self.last_meetings.append(mention.iri)
-        if self.last_meetings:
-            self.group(series, self.ev(passage, start + bodies[0].span[0], start + bodies[0].span[1]))
-        return bool(self.last_meetings)
-
     def meeting(self, mention: NamedMeeting, passage: Passage) -> None:
         """A meeting's facts; dates and place also from the section heading that lists the same dates."""
         node, day = mention.iri, mention.day
@@ -724,15 +692,6 @@ class _Reader:
         if mention.status is not None:
             self._check_status(node, day.start, mention.status[0])
             self.add(node, UNTOC.statusAsReported, mention.status[0], mention.status[1])
-
-    def _status(self, passage: Passage, start: int, before_date: str) -> tuple[URIRef, Evidence] | None:
-        """Held or scheduled, as the last verb before the meeting's date says."""
-        verbs = [(m.start(), m.end(), UNTOC.held) for m in self.p.held.finditer(before_date)]
-        verbs += [(m.start(), m.end(), UNTOC.scheduled) for m in self.p.scheduled.finditer(before_date)]
-        if not verbs:
-            return None
-        begin, end, status = max(verbs)
-        return status, self.ev(passage, start + begin, start + end)
 
     def _check_status(self, meeting: URIRef, start: date, status: URIRef) -> None:
         issued = self.out.issued

@@ -41,8 +41,6 @@ class Patterns:
     reaffirm: re.Pattern[str]
     anaphor: re.Pattern[str]  # "That decision"
     meeting_noun: str
-    held: re.Pattern[str]
-    scheduled: re.Pattern[str]
     report_subject: re.Pattern[str]  # "the reports on those meetings"
     report_title: re.Pattern[str]  # a report's own title: "Report on the meeting of the ..."
     respectively: re.Pattern[str]

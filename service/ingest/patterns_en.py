@@ -42,8 +42,6 @@ PATTERNS = Patterns(
         reaffirm=r"\b(?:was|were|has\s+been|have\s+been)\s+(?:\w+\s+)?reaffirmed\b"
                  r"|\b(?:has\s+|have\s+)?(?:\w+ly\s+)?reaffirmed\s+(?:that|this)\s+(?:decision|resolution)\b",
         anaphor=r"\b[Tt](?:hat|his)\s+(?:decision|resolution)\b",
-        held=r"\bwas\s+held\b|(?<!be )(?<!was )\bheld\b|\btook\s+place\b",
-        scheduled=r"\bwill\s+(?:hold|be\s+held|take\s+place)\b|\bis\s+to\s+be\s+held\b",
         report_subject=r"\breports?\s+on\s+(?:those|that|these|the)\s+meeting",
         report_title=r"^Report\s+on\s+the\s+(?:\S+\s+)?meeting\s+of\s+the\s",
         respectively=r"\brespectively\b",
