@@ -21,6 +21,7 @@ from .namespaces import CANONICAL_BASE, rebase
 from .project import Project, SourceFile
 from .store.manifest import ENGINE_DIR, STORE_FORMAT, Manifest
 from .store.oxigraph import ONLY_IN_THE_DEFAULT_GRAPH
+from .consistency import Contradiction, contradictions, load
 from .validation import FileReport, validate_files
 
 Progress = Callable[[str], None]
@@ -48,11 +49,15 @@ class BuildInputs:
 
 
 class ValidationFailed(Exception):
-    """The project's data violates the shapes; the reports say where."""
+    """The project's data violates the shapes, or its documents contradict each other; the reports
+    and the contradictions say where."""
 
-    def __init__(self, reports: list[FileReport]) -> None:
-        super().__init__(f"{sum(not r.conforms for r in reports)} data file(s) violate the shapes")
+    def __init__(self, reports: list[FileReport], contradictions: list[Contradiction]) -> None:
+        failed = sum(not r.conforms for r in reports)
+        super().__init__(f"{failed} data file(s) violate the shapes" if failed else
+                         f"{len(contradictions)} contradiction(s) between data files")
         self.reports = reports
+        self.contradictions = contradictions
 
 
 def state_dir(project: Project) -> Path:
@@ -64,8 +69,10 @@ def default_store_dir(inputs: BuildInputs) -> Path:
     return state_dir(inputs.project or Project()) / "stores" / inputs.key()
 
 
-def validate_project(project: Project) -> list[FileReport]:
-    return validate_files(project.data_files(), project.shapes_files(), project.ontology_files())
+def validate_project(project: Project) -> tuple[list[FileReport], list[Contradiction]]:
+    """Each data file with the shapes, then the merge of them all for contradictions between them."""
+    reports = validate_files(project.data_files(), project.shapes_files(), project.ontology_files())
+    return reports, contradictions(load(project.data_files()))
 
 
 def build(inputs: BuildInputs, store_dir: Path, progress: Progress = lambda _: None, *, validate: bool = True) -> Manifest:
@@ -88,10 +95,10 @@ def _validate_gate(inputs: BuildInputs, progress: Progress) -> None:
     if inputs.project is None:
         return
     started = time.perf_counter()
-    reports = validate_project(inputs.project)
-    if not all(report.conforms for report in reports):
-        raise ValidationFailed(reports)
-    progress(f"validated {len(reports)} data file(s) in {time.perf_counter() - started:.1f} s")
+    reports, found = validate_project(inputs.project)
+    if found or not all(report.conforms for report in reports):
+        raise ValidationFailed(reports, found)
+    progress(f"validated {len(reports)} data file(s) and their merge in {time.perf_counter() - started:.1f} s")
 
 
 def build_remote(inputs: BuildInputs, endpoint: str, graph_store: str, auth: tuple[str, str] | None,

@@ -15,6 +15,7 @@ from .namespaces import default_base_iri
 from .project import Project
 from .store import StoreError
 from .store.manifest import Manifest
+from .consistency import contradictions, load
 from .validation import validate_files
 
 DEFAULT_HOST = "127.0.0.1"
@@ -41,6 +42,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for report in failure.reports:
             if not report.conforms:
                 print(f"--- {report.path}\n{report.text}", file=sys.stderr)
+        for contradiction in failure.contradictions:
+            print(f"contradiction: {contradiction.describe()}", file=sys.stderr)
         print(f"untoc-kg {args.command}: {failure}; nothing was loaded", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -239,17 +242,21 @@ def _validate(args: argparse.Namespace) -> int:
         if missing:
             raise UsageError(f"no such file: {missing[0]}")
         reports = validate_files(list(args.paths), project.shapes_files(), project.ontology_files())
+        found = contradictions(load(p for p in args.paths if p.suffix == ".trig"))
     elif not project.data_files():
         raise UsageError(f"no data files to validate in {project.root / 'data'}")
     else:
-        reports = validate_project(project)
+        reports, found = validate_project(project)
     for report in reports:
         print(f"{'ok  ' if report.conforms else 'FAIL'} {report.path}")
         if report.violations:
             print(report.text)
+    for contradiction in found:
+        print(f"contradiction: {contradiction.describe()}")
     failed = sum(not report.conforms for report in reports)
-    print(f"{len(reports) - failed} of {len(reports)} data file(s) conform to the shapes")
-    return 1 if failed else 0
+    print(f"{len(reports) - failed} of {len(reports)} data file(s) conform to the shapes; "
+          f"{len(found)} contradiction(s) between them")
+    return 1 if failed or found else 0
 
 
 def _query(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ from rdflib.compare import isomorphic
 from conftest import PROJECT_ROOT, SOURCE_NOTE, require_shared, untoc_kg_command
 from service.cli import main
 from service.ingest.provenance import UNTOC, is_annotation_node
-from service.ingest.run import conflicts
+from service.ingest.reconcile import Merged
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 CURATED = PROJECT_ROOT / "data" / "secretariat-note-2024-07-04.trig"
@@ -82,9 +82,11 @@ def test_another_date_for_a_known_meeting_is_a_conflict(project: Path, capsys: p
     assert main(["--project", str(project), "ingest", source]) == 1
     assert snapshot(project / "data") == before
     err = capsys.readouterr().err
-    assert ("group/WG.4 holds two meetings numbered 14: new https://w3id.org/untoc-kg/id/meeting/WG.4/2024-07-10 "
-            '("10 y 11 de julio de 2024" in https://w3id.org/untoc-kg/id/document/CTOC/COP/WG.4/2024/3), existing '
-            "https://w3id.org/untoc-kg/id/meeting/WG.4/2024-07-08 (stated in") in err
+    assert ("group/WG.4 holds two meetings numbered 14: https://w3id.org/untoc-kg/id/meeting/WG.4/2024-07-08 in "
+            "https://w3id.org/untoc-kg/graph/secretariat-note-2024-07-04 (\"El Grupo de Trabajo sobre la Trata de "
+            "Personas celebró su 13ª reunión") in err
+    assert ("https://w3id.org/untoc-kg/id/meeting/WG.4/2024-07-10 in https://w3id.org/untoc-kg/graph/CTOC/COP/WG.4/2024/3 "
+            '("10 y 11 de julio de 2024")') in err
     assert main(["--project", str(project), "ingest", source, "--allow-conflicts"]) == 0
     assert set(snapshot(project / "data")) - set(before) == {"CTOC-COP-WG.4-2024-3.trig",
                                                              "CTOC-COP-WG.4-2024-3.trig.report.txt"}
@@ -117,17 +119,18 @@ def test_a_text_that_names_no_document_is_a_one_line_error(tmp_path: Path, capsy
 
 
 def test_conflicts_are_other_values_of_one_valued_properties() -> None:
-    existing = Dataset()
-    existing.parse(CURATED, format="trig")
+    merged = Merged([CURATED])
     group, meeting = URIRef(ID + "group/WG.4"), URIRef(ID + "meeting/WG.4/2023-10-02")
     new = Graph(identifier=URIRef("https://w3id.org/untoc-kg/graph/other"))
     new.add((group, RDFS.label, Literal("Grupo de Trabajo sobre la Trata de Personas", lang="es")))
     new.add((group, RDFS.label, Literal("Trafficking group", lang="fr")))
     new.add((meeting, UNTOC.startDate, Literal(date(2023, 10, 2))))
-    assert conflicts(new, [existing]) == []
+    assert merged.check(new, None) == []
+    merged.refuse()
+    assert not merged.holds(str(new.identifier))
     new.add((group, RDFS.label, Literal("Grupo sobre Trata", lang="es")))
     new.add((meeting, UNTOC.endDate, Literal(date(2023, 10, 4))))
-    found = conflicts(new, [existing])
+    found = [contradiction.describe() for contradiction in merged.check(new, None)]
     assert len(found) == 2
     assert any("meeting/WG.4/2023-10-02" in line and "endDate" in line and "2023-10-04" in line for line in found)
     assert any("group/WG.4" in line and "Grupo sobre Trata" in line for line in found)

@@ -14,23 +14,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from rdflib import RDF, RDFS, SKOS, Dataset, Graph, URIRef
+from rdflib import RDF, Graph, URIRef
 
 from ..project import Project
 from ..validation import validate_files
 from . import names
 from .extract import extract
-from .provenance import DCTERMS, OA, UNTOC, dataset_of, is_annotation_node
+from .provenance import UNTOC, dataset_of, is_annotation_node
+from .reconcile import Merged
 from .report import Report
 from .sources import REPORT_SUFFIX, document_files, read_source
 
-FUNCTIONAL = tuple(UNTOC[name] for name in (
-    "startDate", "endDate", "place", "ordinal", "issuedOn", "symbol", "distribution", "originallyIn",
-    "mandateNumber", "adoptedAt", "establishedBy", "symbolSeries", "subsidiaryOf", "meetingOf", "reportOf",
-    "itemNumber", "itemOf", "agendaOf", "sessionOf", "paragraphNumber", "passageOf", "sourceDocument"))
-# The shapes allow one per language: a second one is a conflict. A passage's text is one per language
-# version, so the English version of a paragraph joins the Spanish one instead of contradicting it.
-ONE_PER_LANGUAGE = (RDFS.label, UNTOC.title, UNTOC.text)
 _SPANISH_HINTS = (" de la ", " del ", " los ", " las ", " en su ", " sobre ")
 _ENGLISH_HINTS = (" of the ", " the ", " on ", " in its ", " and ")
 
@@ -79,7 +73,7 @@ def ingest(options: Options, project: Project, progress: Progress | None = None)
         raise ValueError("no document found (.pdf, .txt or .md) in " + ", ".join(map(str, options.sources)))
     if options.out is not None and len(files) != 1:
         raise ValueError(f"--out names one output file, and {len(files)} documents were given")
-    data = {path.resolve(): _read(path) for path in project.data_files()}
+    merged = Merged(project.data_files())
     accepted: dict[Path, Graph] = {}
     reports = []
     for index, path in enumerate(files):
@@ -87,7 +81,7 @@ def ingest(options: Options, project: Project, progress: Progress | None = None)
             progress(index, len(files), path)
         report = Report(path, options.lang or "")
         try:
-            graph, out = _candidate(path, options, project, data, accepted, report)
+            graph, out = _candidate(path, options, project, merged, accepted, report)
         except _Refused as refused:
             report.outcome, report.status = f"refused: {refused}", refused.status
         else:
@@ -100,59 +94,53 @@ def ingest(options: Options, project: Project, progress: Progress | None = None)
     return reports
 
 
-def _candidate(path: Path, options: Options, project: Project, data: dict[Path, Dataset],
-               accepted: dict[Path, Graph], report: Report) -> tuple[Graph, Path]:
-    """One document read, extracted, placed, compared and validated: its graph and where it goes."""
+def _candidate(path: Path, options: Options, project: Project, merged: Merged, accepted: dict[Path, Graph],
+               report: Report) -> tuple[Graph, Path]:
+    """One document read, extracted, placed, checked against the merge and validated: its graph and
+    where it goes (the merge keeps it only when it is accepted)."""
     try:
         source = read_source(path)
         report.lang = options.lang or guess_language(source.text)
         report.removed = list(source.removed)
-        outcome = extract(source.text, report.lang, _learnt_names([*data.values(), *map(dataset_of, accepted.values())]))
+        outcome = extract(source.text, report.lang, merged.learnt_names())
     except ValueError as error:  # unreadable, or nothing names the document (ExtractionError)
         raise _Refused(str(error), 2) from None
     graph = outcome.facts.graph()
     report.document, report.facts, report.triples = str(outcome.facts.document), len(outcome.facts.evidence), len(graph)
     report.not_understood, report.notes = outcome.not_understood, outcome.notes
     report.kinds = _kinds(graph)
-    graph, out = _place(graph, options.out or default_output(project, graph.identifier), report.lang,
-                        [*data.values(), *map(dataset_of, accepted.values())], explicit=options.out is not None)
+    graph, out = _place(graph, options.out or default_output(project, graph.identifier), report.lang, merged,
+                        explicit=options.out is not None)
     report.graph = str(graph.identifier)
     if out in accepted or (out.exists() and not options.force):
         raise _Refused(f"{out} exists (use --force to replace it)", 2)
-    witnesses = [d for p, d in data.items() if p != out.resolve()] + [dataset_of(g) for g in accepted.values()]
     into_project = out.parent.resolve() == project.data_dir.resolve()
-    report.conflicts = conflicts(graph, witnesses, same_graph_is_conflict=into_project)
+    if into_project and merged.holds(report.graph) and report.graph not in merged.graphs_of.get(out.resolve(), set()):
+        raise _Refused(f"the graph {report.graph} is already in the project, in another file", 2)
+    report.conflicts = [c.describe() for c in merged.check(graph, out if into_project else None)]
     report.violations = _violations(graph, project)
-    if report.violations:
-        raise _Refused("the graph violates the shapes; nothing was written", 1)
-    if report.conflicts and not options.allow_conflicts:
+    if report.violations or (report.conflicts and not options.allow_conflicts):
+        merged.refuse()
+        if report.violations:
+            raise _Refused("the graph violates the shapes; nothing was written", 1)
         raise _Refused(f"{len(report.conflicts)} conflict(s) with the existing graph (--allow-conflicts to write "
                        "anyway)", 1)
+    merged.accept()
     return graph, out
 
 
-def _place(graph: Graph, out: Path, lang: str, existing: list[Dataset], explicit: bool) -> tuple[Graph, Path]:
+def _place(graph: Graph, out: Path, lang: str, merged: Merged, explicit: bool) -> tuple[Graph, Path]:
     """Another language version of a document already in the project gets a graph of its own,
     ``{graph}/{lang}``, written to ``{file}.{lang}.trig``; the same version again keeps its name,
-    so that ``conflicts`` refuses it."""
-    holder = next((d.graph(graph.identifier) for d in existing if len(d.graph(graph.identifier))), None)
-    if holder is None or explicit or any(getattr(t, "language", None) == lang for t in holder.objects(None, UNTOC.text)):
+    so that it is refused or replaces the file with --force."""
+    iri = str(graph.identifier)
+    if explicit or not merged.holds(iri) or lang in merged.text_languages(iri):
         return graph, out
-    renamed = URIRef(f"{graph.identifier}/{lang}")
+    renamed = URIRef(f"{iri}/{lang}")
     moved = Graph(identifier=renamed)
     for triple in graph:
         moved.add(tuple(renamed if term == graph.identifier else term for term in triple))
     return moved, out.with_name(f"{out.stem}.{lang}{out.suffix}")
-
-
-def _learnt_names(datasets: list[Dataset]) -> list[tuple[str, str]]:
-    """(name, series) of every group the project knows: its labels and the names documents print."""
-    pairs = []
-    for dataset in datasets:
-        for group, _, series, _ in dataset.quads((None, UNTOC.symbolSeries, None, None)):
-            for predicate in (RDFS.label, SKOS.altLabel):
-                pairs += [(str(name), str(series)) for _, _, name, _ in dataset.quads((group, predicate, None, None))]
-    return pairs
 
 
 def _kinds(graph: Graph) -> dict[str, int]:
@@ -163,62 +151,6 @@ def _kinds(graph: Graph) -> dict[str, int]:
             name = str(cls).removeprefix(str(UNTOC))
             counted[name] = counted.get(name, 0) + 1
     return counted
-
-
-def _read(path: Path) -> Dataset:
-    dataset = Dataset(default_union=True)  # a node's description spans the file's graphs
-    dataset.parse(path, format="trig")
-    return dataset
-
-
-def conflicts(graph: Graph, existing: list[Dataset], same_graph_is_conflict: bool = True) -> list[str]:
-    """Facts of ``graph`` that contradict the project: another value of a functional property of the
-    same node (another date for the same meeting), or, when it is to join the project, a graph name
-    that another data file already holds."""
-    found = []
-    if same_graph_is_conflict and any(len(d.graph(graph.identifier)) for d in existing):
-        found.append(f"the graph {graph.identifier} is already in the project")
-    for predicate in (*FUNCTIONAL, *ONE_PER_LANGUAGE):
-        for subject, value in graph.subject_objects(predicate):
-            others = {o for d in existing for _, _, o, _ in d.quads((subject, predicate, None, None))
-                      if predicate in FUNCTIONAL or getattr(o, "language", None) == getattr(value, "language", None)}
-            if others and value not in others:
-                shown = ", ".join(sorted(_short(o.n3()) for o in others))
-                found.append(f"{subject} {predicate.n3()}: new {_short(value.n3())}, existing {shown}")
-    return found + _shared_ordinals(graph, existing)
-
-
-def _shared_ordinals(graph: Graph, existing: list[Dataset]) -> list[str]:
-    """Two meetings of one group with one ordinal: the same meeting given two first days (so two
-    IRIs), which only the merged graph shows. Reported with the words of both sides."""
-    found = []
-    for meeting, group in graph.subject_objects(UNTOC.meetingOf):
-        ordinal = graph.value(meeting, UNTOC.ordinal)
-        if ordinal is None:
-            continue
-        for dataset in existing:
-            for other, _, _, _ in dataset.quads((None, UNTOC.ordinal, ordinal, None)):
-                if other != meeting and any(dataset.quads((other, UNTOC.meetingOf, group, None))):
-                    found.append(f"{group} holds two meetings numbered {ordinal}: new {meeting} "
-                                 f"({_said(graph, meeting)}), existing {other} ({_said(dataset, other)})")
-    return found
-
-
-def _said(graph: Graph, meeting: URIRef) -> str:
-    """Where a meeting's first day is stated: the quoted words of its annotation, else its passages."""
-    for annotation in graph.subjects(RDF.subject, meeting):
-        if graph.value(annotation, RDF.predicate) == UNTOC.startDate:
-            selectors = graph.objects(graph.value(annotation, OA.hasTarget), OA.hasSelector)
-            exact = next((o for selector in selectors for o in graph.objects(selector, OA.exact)), None)
-            if exact is not None:
-                return f'"{exact}" in {graph.value(annotation, DCTERMS.source)}'
-    passages = sorted(str(p) for p in graph.objects(meeting, UNTOC.statedIn))
-    return "stated in " + ", ".join(passages) if passages else "no passage given"
-
-
-def _short(text: str, limit: int = 100) -> str:
-    """A value shown in one line of the report: long passage texts are cut, with an ellipsis."""
-    return text if len(text) <= limit else text[:limit - 1] + "…"
 
 
 def _violations(graph: Graph, project: Project) -> str:
