@@ -90,6 +90,15 @@ def test_another_date_for_a_known_meeting_is_a_conflict(project: Path, capsys: p
     assert main(["--project", str(project), "ingest", source, "--allow-conflicts"]) == 0
     assert set(snapshot(project / "data")) - set(before) == {"CTOC-COP-WG.4-2024-3.trig",
                                                              "CTOC-COP-WG.4-2024-3.trig.report.txt"}
+    capsys.readouterr()
+    # Each file conforms on its own; their merge holds the contradiction, which validate and build refuse.
+    assert main(["--project", str(project), "validate"]) == 1
+    out = capsys.readouterr().out
+    assert "2 of 2 data file(s) conform to the shapes; 1 contradiction(s) between them" in out
+    assert "contradiction: https://w3id.org/untoc-kg/id/group/WG.4 holds two meetings numbered 14:" in out
+    assert main(["--project", str(project), "build", "--store", str(project / "store")]) == 1
+    err = capsys.readouterr().err
+    assert "1 contradiction(s) between data files; nothing was loaded" in err and not (project / "store").exists()
 
 
 def test_a_meeting_named_by_its_dates_joins_the_known_meeting(project: Path) -> None:
