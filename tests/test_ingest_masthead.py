@@ -11,10 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from rdflib import RDF, Literal, URIRef
 
+from service.ingest.extract import extract
 from service.ingest.masthead import Found, Masthead, read_masthead
+from service.ingest.provenance import UNTOC
 
 FIXTURES = Path(__file__).parent / "fixtures" / "masthead"
+ID = "https://w3id.org/untoc-kg/id/"
 FIELDS = ("symbol", "distribution", "issued", "original", "version", "body_name", "session", "place",
           "dates", "agenda_items", "kind", "title")
 
@@ -32,8 +36,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "dates": ((date(2018, 5, 2), date(2018, 5, 3)), "2 and 3 May 2018"),
         "agenda_items": ((3,), "Item 3 of the provisional agenda"),
         "kind": ("background-paper", "Background paper prepared by the Secretariat"),
-        "title": ("Tracing firearms seized at borders since 9 March 2017",
-                  "Tracing firearms seized at borders since 9 March 2017"),
+        "title": None,  # the agenda item's title runs into the document's: nothing tells where it ends
     },
     "agenda-interleaved.en.txt": {
         "lang": "en", "body_starts": "I. Provisional agenda",
@@ -114,7 +117,7 @@ EXPECTED: dict[str, dict[str, Any]] = {
         "dates": ((date(2019, 9, 9), date(2019, 9, 10)), "9 and 10 September 2019"),
         "agenda_items": ((2,), "Item 2 of the provisional agenda"),
         "kind": ("conference-room-paper", "CTOC/COP/WG.2/2019/CRP.1"),  # the symbol alone says it
-        "title": ("Compendium of technical assistance tools", "Compendium of technical assistance tools"),
+        "title": None,  # the agenda item's title and the document's, one line each, no gap between
     },
 }
 
@@ -155,7 +158,7 @@ def test_meeting_dates_keep_their_own_span() -> None:
 def test_a_date_in_the_title_is_not_the_issue_date() -> None:
     text = ("United Nations CTOC/COP/2012/14 Conference of the Parties to the United Nations Convention against "
             "Transnational Organized Crime Distr.: General Original: English Sixth session Vienna, "
-            "15-19 October 2012 Item 2 of the provisional agenda Activities since 1 June 2011 "
+            "15-19 October 2012 Activities since 1 June 2011 "
             "Note by the Secretariat I. Introduction")
     masthead = read_masthead(text)
     assert masthead.issued is None
@@ -177,7 +180,8 @@ def test_a_symbol_cited_in_a_footnote_is_not_the_documents_own() -> None:
 def test_an_unknown_working_group_is_named_as_printed() -> None:
     text = ("United Nations\nCTOC/COP/WG.8/2027/2\nDistr.: General\n1 March 2027\nOriginal: English\n"
             "Working Group on Falsified Medical Products\nVienna, 3 and 4 May 2027\n"
-            "Item 4 of the provisional agenda\nScope of the new protocol\nNote by the Secretariat\n1. In its decision")
+            "Item 4 of the provisional agenda\nNew forms of crime\n\nScope of the new protocol\nNote by the Secretariat\n"
+            "1. In its decision")
     masthead = read_masthead(text)
     assert masthead.symbol is not None and masthead.symbol.value.series == "CTOC/COP/WG.8"
     assert masthead.body_name is not None
@@ -196,3 +200,68 @@ def test_an_l_symbol_alone_does_not_say_resolution_or_decision() -> None:
 def test_text_without_a_masthead_finds_nothing() -> None:
     masthead = read_masthead("Some unrelated words about 3 May 2018 in Vienna.")
     assert masthead == Masthead(lang="en", end=0)
+
+
+def test_the_agenda_items_title_is_not_the_documents() -> None:
+    """Under "Item 2 of the provisional agenda" the page prints the item's title, then the document's:
+    apart when a gap separates them, inseparable on a flattened page, where no title is better than both."""
+    head = ("United Nations CTOC/COP/WG.3/2031/2 Distr.: General 3 March 2031 Original: English "
+            "Working Group on International Cooperation Vienna, 5 and 6 May 2031 Item 2 of the provisional agenda*")
+    flattened = read_masthead(f"{head} Central authorities Requests sent by email Note by the Secretariat "
+                              "I. Introduction 1. The Working Group asked for this note.")
+    assert flattened.kind is not None and flattened.kind.value == "note" and flattened.title is None
+    laid_out = read_masthead(f"{head}\n* CTOC/COP/WG.3/2031/1.\n\nCentral authorities\n\nRequests sent\nby email\n"
+                             "Note by the Secretariat\n\nI. Introduction\n\n1. The Working Group asked for this note.")
+    assert laid_out.title is not None and laid_out.title.value == "Requests sent by email"
+
+
+def test_a_report_on_a_workshop_is_no_report_of_a_meeting() -> None:
+    """"Report on the … Workshop held in …" is a paper's title, its dates no meeting of the group."""
+    text = ("CTOC/COP/WG.7/2031/CRP.4 12 May 2031 English only Working Group on the Smuggling of Migrants "
+            "Vienna, May 2031 Report on the Regional Seminar on Boat Arrivals held in Valletta on 3 and 4 March 2031 "
+            "Submitted by Freedonia I. Objective 1. The seminar met twice.")
+    masthead = read_masthead(text)
+    assert masthead.kind is not None and masthead.kind.value == "conference-room-paper"
+    assert masthead.dates is None
+
+
+def test_a_meeting_line_without_days_takes_no_dates_from_the_title() -> None:
+    """The meeting line prints "Vienna, May 2031" (no day): a place and dates in the title are a seminar's."""
+    text = ("CTOC/COP/WG.7/2031/CRP.4 12 May 2031 English only Working Group on the Smuggling of Migrants "
+            "Vienna, May 2031 Summary of a seminar held in Vienna on 3 and 4 March 2031 I. Objective")
+    masthead = read_masthead(text)
+    assert masthead.place is None and masthead.dates is None
+
+
+@pytest.mark.parametrize(("title", "lang"), [
+    ("Report of the Conference of the Parties on its ninth session, held in Vienna from 2 to 6 June 2031", "en"),
+    ("Report on the meeting of the Working Group on Firearms held in Vienna on 2 and 3 June 2031", "en"),
+    ("Report on the twenty-first meeting of the Working Group on Firearms held in Vienna on 2 and 3 June 2031", "en"),
+    ("Informe sobre la 21ª reunión del Grupo de Trabajo sobre Armas de Fuego celebrada en Viena los días 2 y 3 "
+     "de junio de 2031", "es"),
+    ("Informe de la Conferencia de las Partes sobre su noveno período de sesiones, celebrado en Viena "
+     "del 2 al 6 de junio de 2031", "es"),
+    ("Informe sobre la reunión del Grupo de Trabajo sobre Armas de Fuego celebrada en Viena los días 2 y 3 "
+     "de junio de 2031", "es"),
+])
+def test_a_report_of_a_meeting_or_session_opens_its_title(title: str, lang: str) -> None:
+    distr = "Distr.: General 1 July 2031 Original: English" if lang == "en" else "Distr. general 1 de julio de 2031"
+    masthead = read_masthead(f"CTOC/COP/2031/9 {distr} {title} I. Introduction", lang)
+    assert masthead.kind is not None and masthead.kind.value == "report"
+    assert masthead.title is not None and masthead.title.value == title
+
+
+def test_a_report_of_the_conference_on_its_session_is_not_prepared_for_it() -> None:
+    """The session a report of the Conference is on keeps its ordinal, dates and place; the report is
+    neither prepared for it nor typed a report (the model's reports are of a group's meetings)."""
+    text = ("United Nations CTOC/COP/2031/20 Distr.: General 9 December 2031 Original: English "
+            "Report of the Conference of the Parties to the United Nations Convention against Transnational "
+            "Organized Crime on its fifteenth session, held in Vienna from 6 to 10 October 2031 Contents\n"
+            "I. Resolutions adopted by the Conference\n")
+    outcome = extract(text, "en")
+    graph, document = outcome.facts.graph(), URIRef(ID + "document/CTOC/COP/2031/20")
+    session = URIRef(ID + "session/15")
+    assert (session, UNTOC.startDate, Literal(date(2031, 10, 6))) in graph
+    assert (session, UNTOC.place, URIRef(ID + "place/vienna")) in graph
+    assert (document, UNTOC.preparedFor, None) not in graph and (document, RDF.type, UNTOC.Report) not in graph
+    assert any("a report on a session of the Conference" in note for note in outcome.notes)

@@ -32,6 +32,8 @@ FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
     ("30 de diciembre de 2023 a 2 de enero de 2024", date(2023, 12, 30), date(2024, 1, 2)),
     ("el 5 de junio de 2024", date(2024, 6, 5), date(2024, 6, 5)),
     ("on 5 June 2024", date(2024, 6, 5), date(2024, 6, 5)),
+    ("on 31 July and 1 August 2029", date(2029, 7, 31), date(2029, 8, 1)),  # two days across a month end
+    ("los días 31 de julio y 1 de agosto de 2029", date(2029, 7, 31), date(2029, 8, 1)),
 ])
 def test_dates_in_both_languages(text: str, start: date, end: date) -> None:
     [found] = find_dates(text)
@@ -65,6 +67,9 @@ def test_impossible_or_absent_dates_are_not_guessed(text: str) -> None:
      [("3 and 4 May", date(2023, 5, 3), date(2023, 5, 4)), ("5 and 6 July 2023", date(2023, 7, 5), date(2023, 7, 6))]),
     ("los días 3 y 4 de mayo y el 6 de julio de 2023",
      [("3 y 4 de mayo", date(2023, 5, 3), date(2023, 5, 4)), ("6 de julio de 2023", date(2023, 7, 6), date(2023, 7, 6))]),
+    ("on 31 December 2028 and 1 January 2029",  # each with its own year: two dates, however close
+     [("31 December 2028", date(2028, 12, 31), date(2028, 12, 31)),
+      ("1 January 2029", date(2029, 1, 1), date(2029, 1, 1))]),
     ("on 3 May and 5 July 2023",
      [("3 May", date(2023, 5, 3), date(2023, 5, 3)), ("5 July 2023", date(2023, 7, 5), date(2023, 7, 5))]),
     ("on 1, 2 and 3 March 2022", [("1, 2 and 3 March 2022", date(2022, 3, 1), date(2022, 3, 3))]),

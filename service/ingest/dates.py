@@ -152,7 +152,7 @@ def _chain_dates(chain: list[_Point], links: list[str]) -> list[DateSpan]:
     items: list[list[_Point]] = [[chain[0]]]
     for point, link in zip(chain[1:], links):
         before = items[-1][-1]
-        if link == "to" or (not before.printed_month and _next_day(before, point)):
+        if link == "to" or _same_run(before, point, link):
             items[-1].append(point)
         elif link == "," and not before.printed_month:
             items[-1] = [point]  # "paragraph 12, 2 and 3 May": a bare number before a comma is no day
@@ -161,6 +161,12 @@ def _chain_dates(chain: list[_Point], links: list[str]) -> list[DateSpan]:
     spans = [_item(item) for item in items]
     return [span for index, span in enumerate(spans)
             if span is not None and _before_next(items[index], span, spans[index + 1:])]
+
+
+def _same_run(before: _Point, point: _Point, link: str) -> bool:
+    """Two days of one run: "2 and 3 May", or across a month end "31 May and 1 June 2024", where the
+    first day shares the second's year (with its own year, "and" lists two dates)."""
+    return _next_day(before, point) and (not before.printed_month or (link == "and" and before.carried_year))
 
 
 def _next_day(before: _Point, point: _Point) -> bool:

@@ -171,15 +171,20 @@ class FirstPage:
         return found[0].value, Evidence(self.passage, lookup.start + found[0].span[0], lookup.start + found[0].span[1])
 
     def kind(self, target: URIRef | None) -> bool:
-        """The document's class; True when it is the report on ``target``."""
+        """The document's class; True when it is the report on ``target`` (a meeting's, or a session's,
+        which the model cannot type: a report of the Conference on its session is not prepared for it)."""
         m, doc = self.m, self.r.doc
         kind = m.kind.value if m.kind else None
         words = self.ev(m.kind) if m.kind else None
-        if kind == "report" and target is not None and (m.session is None or m.symbol.value.body is not None):
+        reports_on = kind == "report" and target is not None
+        if reports_on and (m.session is None or m.symbol.value.body is not None):
             self.r.report(m.symbol.value.text, target, self.ev(m.title or m.kind), None, None)
             return True
-        if kind == "report":
+        if reports_on:
+            self.note("a report on a session of the Conference: typed a document only (reports are of meetings)")
+        elif kind == "report":
             self.note("a report on no meeting the page dates: not typed a report, not linked")
+        if kind == "report":
             kind, words = m.symbol.value.kind_hint, self.ev(m.symbol)  # a conference room paper, say
         if kind == "note" and words is not None and _SECRETARIAT.search(words.exact):
             self.r.add(doc, RDF.type, UNTOC.Note, words)
@@ -203,7 +208,7 @@ class FirstPage:
         symbol = self.ev(m.symbol)
         self.r.add(doc, RDFS.label, Literal(es, lang="es"), symbol)
         self.r.add(doc, RDFS.label, Literal(en, lang="en"), symbol)
-        return False
+        return reports_on
 
     def title(self) -> None:
         """The title as printed, in the page's language; the other language only from the glossary."""

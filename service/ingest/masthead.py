@@ -71,7 +71,9 @@ EN = Words(
     opening_kinds=(
         (_c(r"\bProvisional\s+agenda\s+and\s+annotations\b|\bAnnotated\s+provisional\s+agenda\b"),
          "provisional-agenda"),
-        (_c(r"\bReport(?=\s+(?:on|of)\s+the\b)"), "report"),
+        # A report of a meeting, a group or the Conference; "Report on the … Workshop" is someone's paper.
+        (_c(r"\bReport(?=\s+(?:on|of)\s+the\s+(?:(?:\S+\s+){1,2}?meeting|meeting|Conference"
+            r"|(?:(?:Open-ended|Interim|Intergovernmental)\s+)*Working\s+Group)\b)"), "report"),
     ),
     byline_kinds=(
         (_c(r"\bNote\s+by\s+the\s+Secretariat\b"), "note"),
@@ -102,7 +104,9 @@ ES = Words(
     opening_kinds=(
         (_c(r"\bPrograma\s+provisional\s+y\s+anotaciones\b|\bPrograma\s+provisional\s+anotado\b"),
          "provisional-agenda"),
-        (_c(r"\bInforme(?=\s+(?:sobre|de)\s+la\b)"), "report"),
+        (_c(r"\bInforme(?=\s+(?:(?:sobre|de)\s+la\s+(?:(?:\S+\s+){0,2}?reunión|Conferencia)"
+            r"|del\s+Grupo\s+de\s+Trabajo)\b)"),
+         "report"),
     ),
     byline_kinds=(
         (_c(r"\bNota\s+de\s+la\s+Secretaría\b"), "note"),
@@ -186,7 +190,9 @@ def read_masthead(text: str, lang: str | None = None) -> Masthead:
     head_end = min((s[0] for s in meeting_spans), default=bound)
     symbol = _symbol(text, head_end)
     tail_start = max([anchor, *(s[1] for s in meeting_spans if s[1] <= bound)])
-    kind, title = _kind_and_title(window, tail_start, region_end, body is not None, opening, symbol, words)
+    item_title = meeting.agenda_items is not None and meeting.agenda_items.span[1] <= tail_start
+    kind, title = _kind_and_title(window, tail_start, region_end, body is not None, opening, symbol, words,
+                                  item_title)
     ends = [f.span[1] for f in (distribution, original, symbol, kind, title) if f] + [s[1] for s in meeting_spans]
     end = body.start() if body else max(ends, default=0)
     return Masthead(
@@ -278,13 +284,13 @@ def _body_name(segment: str, words: Words, offset: int) -> Found[str] | None:
 
 
 def _place_and_dates(segment: str, words: Words) -> tuple[Found[str] | None, Found[DateSpan] | None]:
-    """A place followed by its dates ("Vienna, 2 and 3 May 2018"); a place alone names no meeting."""
-    dates = find_dates(segment)
-    for place in find_places(segment, words.lang):
-        for found in dates:
-            gap = segment[place.span[1]:found.span[0]]
-            if found.span[0] >= place.span[1] and len(gap) <= _DATE_GAP and words.date_lead.fullmatch(gap):
-                return Found(place.key, place.span), Found(found, found.span)
+    """The first place and its dates ("Vienna, 2 and 3 May 2018"); a place alone names no meeting, and
+    a later place is a title's ("a seminar held in Vienna on 3 May"), never the meeting line's."""
+    place = next(iter(find_places(segment, words.lang)), None)
+    for found in find_dates(segment) if place else ():
+        gap = segment[place.span[1]:found.span[0]]
+        if found.span[0] >= place.span[1] and len(gap) <= _DATE_GAP and words.date_lead.fullmatch(gap):
+            return Found(place.key, place.span), Found(found, found.span)
     return None, None
 
 
@@ -299,27 +305,41 @@ def _first_kind(window: str, start: int, stop: int,
 
 
 def _kind_and_title(window: str, start: int, stop: int, bounded: bool, opening: Found[str] | None,
-                    symbol: Found[Symbol] | None, words: Words) -> tuple[Found[str] | None, Found[str] | None]:
+                    symbol: Found[Symbol] | None, words: Words,
+                    item_title: bool) -> tuple[Found[str] | None, Found[str] | None]:
     """Kind and title from the words after the meeting lines.
 
     A byline ("Note by the Secretariat") follows its title, or precedes it when nothing or only the
     sponsors ("Austria: draft resolution") come first; an opening kind ("Report on the meeting …")
     is the title itself. Without a byline the title is bounded only by the body's start, so a masthead
     whose body start is not recognised has no title rather than a title that swallows the body.
+    ``item_title``: an agenda line comes first, so the agenda item's own title is printed before the
+    document's (see ``_after_item_title``).
     """
     start = _FOOTNOTE.match(window, start).end()
     byline = _first_kind(window, start, stop, words.byline_kinds)
     if byline:
         before = _trimmed(window, start, byline.span[0])
         if before and not window[before[0]:before[1]].endswith(":"):
-            return byline, _title(window, before)
+            return byline, _title(window, _after_item_title(window, before) if item_title else before)
         return byline, _title(window, _trimmed(window, byline.span[1], stop)) if bounded else None
     if opening:
         return opening, _title(window, _report_title(window, opening.span[0], stop, bounded))
-    title = _title(window, _trimmed(window, start, stop)) if bounded else None
+    title = None
+    if bounded:
+        span = _trimmed(window, start, stop)
+        title = _title(window, _after_item_title(window, span) if item_title and span else span)
     if symbol and symbol.value.kind_hint not in (None, "draft"):  # "L." says draft, not of what
         return Found(str(symbol.value.kind_hint), symbol.span), title
     return (Found("other", title.span) if title else None), title
+
+
+def _after_item_title(window: str, span: Span) -> Span | None:
+    """The document's title where the agenda item's title is printed above it: the last block of
+    ``span`` after a blank line. Without one (a flattened or broken page) the two titles run into each
+    other and nothing tells where one ends, so there is no title rather than a title of both."""
+    breaks = list(re.finditer(r"\n[^\S\n]*\n\s*", window[span[0]:span[1]]))
+    return (span[0] + breaks[-1].end(), span[1]) if breaks else None
 
 
 def _report_title(window: str, start: int, stop: int, bounded: bool) -> Span | None:
