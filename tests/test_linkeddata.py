@@ -527,3 +527,25 @@ def test_a_repeated_parameter_is_read_as_its_last_value_and_cached_so(popular: S
         assert shown(second) == shown(get(f"{url}?page=2&lang=en", Accept=BROWSER_ACCEPT))
         assert not set(shown(first)) & set(shown(second))
         assert first.headers["etag"] != second.headers["etag"]
+
+
+def test_a_report_description_carries_its_meetings_dates_place_and_group(ld: Server) -> None:
+    """One hop of context: every report's description, in every RDF format, holds the facts a reader
+    of a report asks first about its meeting, without a second request."""
+    untoc = ld.url + "ontology#"
+    reports = [r["r"] for r in select(ld, f"SELECT ?r {{ ?r a <{untoc}Report> }}")]
+    assert len(reports) == 10
+    for report in reports:
+        url = ld.url + "doc/" + report.removeprefix(ld.url + "id/")
+        turtle = parse(get(url, Accept="text/turtle").text, "text/turtle", url)
+        meeting = turtle.value(URIRef(report), URIRef(untoc + "reportOf"))
+        for key in ("startDate", "endDate", "place", "meetingOf"):
+            assert turtle.value(meeting, URIRef(untoc + key)) is not None, (report, key)
+        for media_type in ("application/ld+json", "application/n-triples", "application/rdf+xml"):
+            other = parse(get(url, Accept=media_type).text, media_type, url)
+            assert isomorphic(other, turtle), media_type
+
+
+def test_a_link_without_label_shows_more_than_its_last_segment(ld: Server) -> None:
+    page = get(ld.url + "doc/document/CTOC/COP/WG.6/2024/5", Accept=BROWSER_ACCEPT).text
+    assert '>undocs.org/CTOC/COP/WG.6/2024/5</a>' in page and '>5</a>' not in page

@@ -20,6 +20,20 @@ from ..store import Store
 
 PROV = Namespace("http://www.w3.org/ns/prov#")
 LABEL_BATCH = 500
+_DOCUMENT_KEYS = ("symbol", "issuedOn", "reportOf", "preparedFor")
+CONTEXT: dict[str, tuple[str, ...]] = {
+    "Meeting": ("startDate", "endDate", "place", "ordinal", "meetingOf"),
+    "Session": ("ordinal", "startDate", "endDate", "place"),
+    "WorkingGroup": ("symbolSeries", "establishedBy", "subsidiaryOf"),
+    "Decision": ("mandateNumber", "adoptedAt"),
+    "Resolution": ("mandateNumber", "adoptedAt"),
+    **{kind: _DOCUMENT_KEYS for kind in ("Document", "Report", "Note", "BackgroundPaper", "DraftResolution",
+                                         "DraftDecision", "ProvisionalAgenda", "ConferenceRoomPaper",
+                                         "InformationDocument")},
+}
+"""One hop of context (docs/linked-data.md): for each class, the facts of a linked resource of that
+class that a description carries along, so that a client reading a report learns its meeting's dates,
+place and group, and one reading a meeting its reports' symbols, without a second request."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +57,8 @@ def to_rdflib(node: ox.NamedNode | ox.BlankNode | ox.Literal) -> URIRef | BNode 
         return BNode(node.value)
     if node.language:
         return Literal(node.value, lang=node.language)
+    if node.datatype.value == str(XSD.string):
+        return Literal(node.value)  # RDF 1.1: one literal; rdflib tells them apart, and JSON-LD drops the type
     return Literal(node.value, datatype=URIRef(node.datatype.value))
 
 
@@ -94,6 +110,7 @@ def describe(store: Store, base: str, iri: str, document_url: str) -> Descriptio
     for row in store.query(f"SELECT DISTINCT ?s ?p {{ ?s ?p {term(iri)} }}"):
         graph.add((to_rdflib(row["s"]), to_rdflib(row["p"]), subject))
         inverse += 1
+    _add_context(store, graph, untoc, subject)
     passages = [o for o in graph.objects(subject, URIRef(untoc + "statedIn")) if isinstance(o, URIRef)]
     _add_subject_triples(store, graph, passages)
     documents = {o for p in passages for o in graph.objects(p, URIRef(untoc + "passageOf")) if isinstance(o, URIRef)}
@@ -139,6 +156,24 @@ def _add_subject_triples(store: Store, graph: Graph, nodes: Iterable[URIRef], pr
     """Add the triples of ``nodes`` (only ``predicates`` when given): passages with their text, documents."""
     for batch in _batches(nodes):
         for row in store.query(subject_triples_query(batch, predicates)):
+            graph.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
+
+
+def context_query(nodes: Iterable[URIRef], untoc: str) -> str:
+    """The types of ``nodes`` and, by their class, the facts ``CONTEXT`` declares."""
+    pairs = " ".join(f"({term(untoc + kind)} {term(untoc + key)})" for kind, keys in CONTEXT.items() for key in keys)
+    rdf_type = term(str(RDF.type))
+    return (f"SELECT DISTINCT ?s ?p ?o {{ VALUES ?s {{ {_values(nodes)} }} "
+            f"{{ ?s {rdf_type} ?o BIND({rdf_type} AS ?p) }} UNION "
+            f"{{ ?s {rdf_type} ?class VALUES (?class ?p) {{ {pairs} }} ?s ?p ?o }} }}")
+
+
+def _add_context(store: Store, graph: Graph, untoc: str, subject: URIRef) -> None:
+    """One hop: the declared facts of every thing the subject links to (not of everything that links
+    to it: a group is named by thousands of documents, and its description must stay small)."""
+    linked = {o for o in graph.objects(subject) if isinstance(o, URIRef)} - {subject}
+    for batch in _batches(linked):
+        for row in store.query(context_query(batch, untoc)):
             graph.add((to_rdflib(row["s"]), to_rdflib(row["p"]), to_rdflib(row["o"])))
 
 

@@ -23,7 +23,7 @@ from .dumps import Dump
 from .describe import Description, labels_of, term
 from .formats import JSONLD, prefixed_name, script_json, serialize
 from .i18n import LANGUAGES, MESSAGES
-from .resources import RDF_FORMATS, href, local_name
+from .resources import RDF_FORMATS, href, local_name, unlabelled
 from .site import NoSuchPage, Site
 from .timeline import Meeting, layout
 
@@ -81,7 +81,7 @@ class Labels:
         for choice in (self.lang, *LANGUAGES, ""):
             if choice in found:
                 return found[choice]
-        return next(iter(found.values()), prefixed_name(iri) or local_name(iri))
+        return next(iter(found.values()), prefixed_name(iri) or unlabelled(iri))
 
 
 def page_context(site: Site, lang: str, path: str, query: dict[str, str] | None = None) -> dict[str, object]:

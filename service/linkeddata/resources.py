@@ -137,6 +137,14 @@ def location(path: str) -> str:
     return quote(path, safe=LOCATION_SAFE)
 
 
+def unlabelled(iri: str) -> str:
+    """What a link to an IRI without a label shows: the thing's path after ``id/``
+    (``meeting/WG.4/2023-10-02``), else the IRI without its scheme (``undocs.org/CTOC/COP/WG.6/2024/5``),
+    never a bare last segment such as "5"."""
+    _, found, path = iri.partition("/id/")
+    return path if found and path else iri.split("://", 1)[-1]
+
+
 def local_name(iri: str) -> str:
     """The last readable part of an IRI, shown when a resource has no label."""
     for separator in ("#", "/"):
