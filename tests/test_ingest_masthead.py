@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from rdflib import RDF, Literal, URIRef
+from rdflib import RDF, RDFS, Literal, URIRef
 
 from service.ingest.extract import extract
 from service.ingest.masthead import Found, Masthead, read_masthead
@@ -253,7 +253,7 @@ def test_a_report_of_a_meeting_or_session_opens_its_title(title: str, lang: str)
 
 def test_a_report_of_the_conference_on_its_session_is_not_prepared_for_it() -> None:
     """The session a report of the Conference is on keeps its ordinal, dates and place; the report is
-    neither prepared for it nor typed a report (the model's reports are of a group's meetings)."""
+    its report, not a document prepared for it."""
     text = ("United Nations CTOC/COP/2031/20 Distr.: General 9 December 2031 Original: English "
             "Report of the Conference of the Parties to the United Nations Convention against Transnational "
             "Organized Crime on its fifteenth session, held in Vienna from 6 to 10 October 2031 Contents\n"
@@ -263,5 +263,10 @@ def test_a_report_of_the_conference_on_its_session_is_not_prepared_for_it() -> N
     session = URIRef(ID + "session/15")
     assert (session, UNTOC.startDate, Literal(date(2031, 10, 6))) in graph
     assert (session, UNTOC.place, URIRef(ID + "place/vienna")) in graph
-    assert (document, UNTOC.preparedFor, None) not in graph and (document, RDF.type, UNTOC.Report) not in graph
-    assert any("a report on a session of the Conference" in note for note in outcome.notes)
+    assert (document, UNTOC.preparedFor, None) not in graph
+    assert (document, RDF.type, UNTOC.Report) in graph and (document, UNTOC.reportOf, session) in graph
+    assert (session, UNTOC.produces, document) in graph
+    assert set(graph.objects(document, RDFS.label)) == {
+        Literal("Report of the Conference of the Parties on its fifteenth session (CTOC/COP/2031/20)", lang="en"),
+        Literal("Informe de la Conferencia de las Partes sobre su 15º período de sesiones (CTOC/COP/2031/20)", lang="es")}
+    assert outcome.notes == []

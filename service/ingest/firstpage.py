@@ -171,21 +171,23 @@ class FirstPage:
         return found[0].value, Evidence(self.passage, lookup.start + found[0].span[0], lookup.start + found[0].span[1])
 
     def kind(self, target: URIRef | None) -> bool:
-        """The document's class; True when it is the report on ``target`` (a meeting's, or a session's,
-        which the model cannot type: a report of the Conference on its session is not prepared for it)."""
+        """The document's class; True when it is the report on ``target``: a group's meeting, or a
+        session of the Conference (a report is not prepared for what it reports on)."""
         m, doc = self.m, self.r.doc
         kind = m.kind.value if m.kind else None
         words = self.ev(m.kind) if m.kind else None
-        reports_on = kind == "report" and target is not None
-        if reports_on and (m.session is None or m.symbol.value.body is not None):
-            self.r.report(m.symbol.value.text, target, self.ev(m.title or m.kind), None, None)
+        symbol = m.symbol.value
+        whole = symbol.special is None and not symbol.suffixes  # not a draft (L.), addendum, corrigendum
+        if kind == "report" and target is not None and whole:
+            if symbol.body is not None:
+                self.r.report(symbol.text, target, self.ev(m.title or m.kind), None, None)
+            else:
+                self.session_report(target, self.ev(m.title or m.kind))
             return True
-        if reports_on:
-            self.note("a report on a session of the Conference: typed a document only (reports are of meetings)")
-        elif kind == "report":
-            self.note("a report on no meeting the page dates: not typed a report, not linked")
         if kind == "report":
-            kind, words = m.symbol.value.kind_hint, self.ev(m.symbol)  # a conference room paper, say
+            self.note("a report on no meeting or session the page dates, or a draft, revision or corrigendum of "
+                      "one: not typed a report, not linked")
+            kind, words = symbol.kind_hint, self.ev(m.symbol)  # a conference room paper, say
         if kind == "note" and words is not None and _SECRETARIAT.search(words.exact):
             self.r.add(doc, RDF.type, UNTOC.Note, words)
         elif kind in KINDS and words is not None and (kind != "provisional-agenda" or target is not None):
@@ -193,22 +195,27 @@ class FirstPage:
             if kind == "provisional-agenda":
                 self.r.add(doc, UNTOC.agendaOf, target, words, *self.target_spans())
         elif kind not in (None, "other"):
-            self.note(f"a {kind} ({words.exact if words else m.symbol.value.text!r}) is typed a document only")
-        hint = m.symbol.value.kind_hint  # a CRP. or INF. symbol says so whatever the words say
-        if hint in KINDS and hint != kind:
-            self.r.add(doc, RDF.type, KINDS[hint], self.ev(m.symbol))
+            self.note(f"a {kind} ({words.exact if words else symbol.text!r}) is typed a document only")
+        if symbol.kind_hint in KINDS and symbol.kind_hint != kind:  # a CRP. or INF. symbol says so anyway
+            self.r.add(doc, RDF.type, KINDS[symbol.kind_hint], self.ev(m.symbol))
         if words is not None and _SECRETARIAT.search(words.exact):
             secretariat = names.iri("secretariat")
             self.r.entity(secretariat, UNTOC.Secretariat, (lexicon.SECRETARIAT["es"], lexicon.SECRETARIAT["en"]), words)
             self.r.add(doc, UNTOC.authoredBy, secretariat, words)
         # Labels from keys, as every other document that mentions this one builds them: a provisional
         # agenda cited in a footnote is labelled after its session or meeting, anything else by its symbol.
-        text = m.symbol.value.text
+        text = symbol.text
         es, en = names.agenda_labels_of(target, text) if kind == "provisional-agenda" and target else (text, text)
-        symbol = self.ev(m.symbol)
-        self.r.add(doc, RDFS.label, Literal(es, lang="es"), symbol)
-        self.r.add(doc, RDFS.label, Literal(en, lang="en"), symbol)
-        return reports_on
+        self.r.add(doc, RDFS.label, Literal(es, lang="es"), self.ev(m.symbol))
+        self.r.add(doc, RDFS.label, Literal(en, lang="en"), self.ev(m.symbol))
+        return False
+
+    def session_report(self, session: URIRef, span: Evidence) -> None:
+        """"Report of the Conference of the Parties … on its fourth session, held in Vienna …"."""
+        text = self.m.symbol.value.text
+        self.r.entity(self.r.doc, UNTOC.Report, names.session_report_labels(self.m.session.value, text), span)
+        self.r.add(self.r.doc, UNTOC.reportOf, session, span)
+        self.r.add(session, UNTOC.produces, self.r.doc, span)
 
     def title(self) -> None:
         """The title as printed, in the page's language; the other language only from the glossary."""

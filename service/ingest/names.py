@@ -107,6 +107,11 @@ def meeting_labels(start: date, group_names: tuple[str, str]) -> tuple[str, str]
             f"Meeting of the {group_names[1]} of {en_date(start)}")
 
 
+def session_report_labels(ordinal: int, symbol: str) -> tuple[str, str]:
+    return (f"Informe de la Conferencia de las Partes sobre su {es_ordinal(ordinal)} período de sesiones ({symbol})",
+            f"Report of the Conference of the Parties on its {en_ordinal_word(ordinal)} session ({symbol})")
+
+
 def report_labels(start: date, group_names: tuple[str, str], symbol: str) -> tuple[str, str]:
     es, en = meeting_labels(start, group_names)
     return f"Informe sobre la {es[0].lower()}{es[1:]} ({symbol})", f"Report on the {en[0].lower()}{en[1:]} ({symbol})"
