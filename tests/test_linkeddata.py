@@ -549,3 +549,29 @@ def test_a_report_description_carries_its_meetings_dates_place_and_group(ld: Ser
 def test_a_link_without_label_shows_more_than_its_last_segment(ld: Server) -> None:
     page = get(ld.url + "doc/document/CTOC/COP/WG.6/2024/5", Accept=BROWSER_ACCEPT).text
     assert '>undocs.org/CTOC/COP/WG.6/2024/5</a>' in page and '>5</a>' not in page
+
+
+def summary_of(server: Server, path: str, lang: str = "en") -> dict[str, list[str]]:
+    """The "in brief" list of a page: each row's name and the texts of its values."""
+    page = get(f"{server.url}{path}?lang={lang}", Accept=BROWSER_ACCEPT).text
+    section = re.search(r'<dl class="summary">(.*?)</dl>', page, re.S).group(1)
+    rows = re.findall(r"<dt>(.*?)</dt><dd>(.*?)</dd>", section, re.S)
+    return {html.unescape(name): [html.unescape(re.sub(r"<[^>]+>", "", v)).strip() for v in re.split(r", (?=<)", values)]
+            for name, values in rows}
+
+
+def test_each_kind_opens_with_the_facts_a_reader_asks_first(ld: Server) -> None:
+    report = summary_of(ld, "doc/document/CTOC/COP/WG.4/2023/5")
+    assert report["report of › start date"][0].startswith("2023-10-02") and report["report of › end date"][0].startswith("2023-10-03")
+    assert report["report of › takes place in"] == ["Vienna"]
+    assert report["report of › meeting of"] == ["Working Group on Trafficking in Persons"]
+    assert report["submitted pursuant to"] == ["resolution 7/1"]
+    assert report["submitted to"] == ["twelfth session of the Conference of the Parties"]
+    meeting = summary_of(ld, "doc/meeting/WG.4/2023-10-02")
+    assert meeting["meeting of"] == ["Working Group on Trafficking in Persons"] and meeting["ordinal"][0].startswith("13")
+    assert any("CTOC/COP/WG.4/2023/5" in v for v in meeting["produces"])
+    group = summary_of(ld, "doc/group/WG.4")
+    assert group["established by"] == ["decision 4/4"] and group["made standing element by"] == ["resolution 7/1"]
+    assert summary_of(ld, "doc/decision/4/4")["establishes"] == ["Working Group on Trafficking in Persons"]
+    session = summary_of(ld, "doc/session/12", "es")
+    assert len(session["← presentado a"]) == 10 and any("CTOC/COP/2024/1" in v for v in session["← programa de"])

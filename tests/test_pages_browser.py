@@ -77,3 +77,17 @@ def test_report_page_link_to_its_meeting_works(browser, site: Server) -> None:
     assert browser.current_url.endswith(meeting.removeprefix(site.url + "id/"))
     quote = browser.find_element("css selector", "#provenance blockquote").text
     assert quote and quote in {r["t"] for r in select(site, f"SELECT ?t {{ <{meeting}> <{untoc}statedIn>/<{untoc}text> ?t }}")}
+
+
+def test_a_report_page_shows_its_meetings_dates_without_scrolling(browser, site: Server) -> None:
+    browser.set_window_size(1280, 800)
+    visit(browser, site.url + REPORT + "?lang=en")
+    height = browser.execute_script("return window.innerHeight")
+    for row in browser.find_elements("css selector", "dl.summary dt"):
+        if row.text in ("report of › start date", "report of › end date"):
+            value = row.find_element("xpath", "following-sibling::dd[1]")
+            assert value.text.startswith(("2023-10-02", "2023-10-03"))
+            assert value.location["y"] + value.size["height"] <= height, row.text
+            break
+    else:
+        pytest.fail("no meeting dates in the summary")

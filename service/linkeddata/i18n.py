@@ -31,7 +31,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "file": "file", "format": "format", "size": "size", "bytes": "bytes", "checksum": "SHA-256",
         "statements": "statements", "licence": "licence", "uri_space": "URI space", "examples": "example resources",
         "vocabularies": "vocabularies", "class_partitions": "instances per class", "language": "Language",
-        "symbol": "symbol", "bad_request": "Bad request", "built": "Store built",
+        "symbol": "symbol", "bad_request": "Bad request", "built": "Store built", "summary": "In brief",
     },
     "es": {
         "home": "Inicio",
@@ -62,5 +62,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "statements": "declaraciones", "licence": "licencia", "uri_space": "espacio de URI",
         "examples": "recursos de ejemplo", "vocabularies": "vocabularios", "class_partitions": "instancias por clase",
         "language": "Idioma", "symbol": "signatura", "bad_request": "Solicitud incorrecta", "built": "Almacén construido",
+        "summary": "En resumen",
     },
 }

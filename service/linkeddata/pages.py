@@ -25,6 +25,7 @@ from .formats import JSONLD, prefixed_name, script_json, serialize
 from .i18n import LANGUAGES, MESSAGES
 from .resources import RDF_FORMATS, href, local_name, unlabelled
 from .site import NoSuchPage, Site
+from .summary import summary
 from .timeline import Meeting, layout
 
 PAGE_SIZE = 50
@@ -139,6 +140,7 @@ def resource_page(site: Site, description: Description, lang: str, page: int, pa
         "alternates": [(f.extension, f.media_type, f"{path}.{f.extension}") for f in RDF_FORMATS],
         "jsonld": script_json(serialize(graph, JSONLD, site.context, site.context_url)),
         "timeline": layout(_meetings(site, description.iri, lang)) if untoc + "WorkingGroup" in types else None,
+        "summary": summary(graph, subject, untoc, labels, lambda node: value_of(site, node, labels)),
     }
     return render("resource.html", **context)
 
