@@ -575,3 +575,14 @@ def test_each_kind_opens_with_the_facts_a_reader_asks_first(ld: Server) -> None:
     assert summary_of(ld, "doc/decision/4/4")["establishes"] == ["Working Group on Trafficking in Persons"]
     session = summary_of(ld, "doc/session/12", "es")
     assert len(session["← presentado a"]) == 10 and any("CTOC/COP/2024/1" in v for v in session["← programa de"])
+
+
+def test_a_group_page_tables_its_meetings_and_counts_them_per_year(ld: Server) -> None:
+    page = get(ld.url + "doc/group/WG.4?lang=en", Accept=BROWSER_ACCEPT).text
+    table = re.search(r'<table class="meetings">(.*?)</table>', page, re.S).group(1)
+    rows = [re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", row))).strip()
+            for row in re.findall(r"<tr>(.*?)</tr>", table.split("<tbody>")[1], re.S)]
+    assert rows == ["13 2023-10-02 – 2023-10-03 Vienna CTOC/COP/WG.4/2023/5",
+                    "14 2024-07-08 – 2024-07-09 Vienna CTOC/COP/WG.4/2024/5"]
+    bars = dict(re.findall(r'<g class="year" data-year="(\d+)" data-count="(\d+)">', page))
+    assert bars == {"2023": "1", "2024": "1"}

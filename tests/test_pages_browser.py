@@ -91,3 +91,11 @@ def test_a_report_page_shows_its_meetings_dates_without_scrolling(browser, site:
             break
     else:
         pytest.fail("no meeting dates in the summary")
+
+
+def test_a_group_page_draws_its_meetings_per_year(browser, site: Server) -> None:
+    visit(browser, site.url + "id/group/WG.6")
+    chart = browser.find_element("css selector", "svg.years")
+    bars = chart.find_elements("css selector", "g.year rect.bar")
+    assert len(bars) == 2 and all(bar.size["height"] > 0 and bar.size["width"] > 0 for bar in bars)
+    assert_self_contained(browser, site)

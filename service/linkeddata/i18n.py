@@ -32,6 +32,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "statements": "statements", "licence": "licence", "uri_space": "URI space", "examples": "example resources",
         "vocabularies": "vocabularies", "class_partitions": "instances per class", "language": "Language",
         "symbol": "symbol", "bad_request": "Bad request", "built": "Store built", "summary": "In brief",
+        "per_year": "Meetings per year", "ordinal": "No.", "dates": "Dates", "place": "Place",
     },
     "es": {
         "home": "Inicio",
@@ -63,5 +64,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "examples": "recursos de ejemplo", "vocabularies": "vocabularios", "class_partitions": "instancias por clase",
         "language": "Idioma", "symbol": "signatura", "bad_request": "Solicitud incorrecta", "built": "Almacén construido",
         "summary": "En resumen",
+        "per_year": "Reuniones por año", "ordinal": "Núm.", "dates": "Fechas", "place": "Lugar",
     },
 }

@@ -17,7 +17,7 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import FOAF, RDF, RDFS, XSD
 
 from ..html import render
-from ..namespaces import ontology_namespace
+from ..namespaces import ontology_namespace, symbol_path
 from . import catalog, void
 from .dumps import Dump
 from .describe import Description, labels_of, term
@@ -26,7 +26,7 @@ from .i18n import LANGUAGES, MESSAGES
 from .resources import RDF_FORMATS, href, local_name, unlabelled
 from .site import NoSuchPage, Site
 from .summary import summary
-from .timeline import Meeting, layout
+from .timeline import Meeting, layout, per_year
 
 PAGE_SIZE = 50
 UNDOCS = "https://undocs.org/"
@@ -139,10 +139,16 @@ def resource_page(site: Site, description: Description, lang: str, page: int, pa
         "official_copies": [(s, UNDOCS + s) for s in sorted(symbols)],
         "alternates": [(f.extension, f.media_type, f"{path}.{f.extension}") for f in RDF_FORMATS],
         "jsonld": script_json(serialize(graph, JSONLD, site.context, site.context_url)),
-        "timeline": layout(_meetings(site, description.iri, lang)) if untoc + "WorkingGroup" in types else None,
+        **_history(site, description.iri, lang, untoc + "WorkingGroup" in types),
         "summary": summary(graph, subject, untoc, labels, lambda node: value_of(site, node, labels)),
     }
     return render("resource.html", **context)
+
+
+def _history(site: Site, group: str, lang: str, is_group: bool) -> dict[str, object]:
+    """A group's meetings three ways: on a time axis, counted per year, and as a table."""
+    meetings = sorted(_meetings(site, group, lang), key=lambda m: m.start) if is_group else []
+    return {"timeline": layout(meetings), "years": per_year(meetings), "meetings": meetings}
 
 
 def _pager(path: str, query: dict[str, str], page: int, pages: int) -> dict[str, object] | None:
@@ -173,11 +179,14 @@ def _quotes(site: Site, graph: Graph, subject: URIRef, untoc: str, labels: Label
 
 
 MEETINGS_QUERY = """PREFIX untoc: <ontology#>
-SELECT DISTINCT ?m ?start ?end ?ordinal ?status WHERE {
+SELECT ?m ?start (SAMPLE(?e) AS ?end) (SAMPLE(?o) AS ?ordinal) (SAMPLE(?st) AS ?status) (SAMPLE(?pl) AS ?place)
+       (GROUP_CONCAT(DISTINCT ?symbol; separator=" ") AS ?reports) WHERE {
   { $group untoc:holds ?m } UNION { ?m untoc:meetingOf $group }
   ?m untoc:startDate ?start .
-  OPTIONAL { ?m untoc:endDate ?end } OPTIONAL { ?m untoc:ordinal ?ordinal } OPTIONAL { ?m untoc:statusAsReported ?status }
-}"""
+  OPTIONAL { ?m untoc:endDate ?e } OPTIONAL { ?m untoc:ordinal ?o } OPTIONAL { ?m untoc:statusAsReported ?st }
+  OPTIONAL { ?m untoc:place ?pl }
+  OPTIONAL { { ?m untoc:produces ?r } UNION { ?r untoc:reportOf ?m } ?r untoc:symbol ?symbol }
+} GROUP BY ?m ?start"""
 
 
 def _meetings(site: Site, group: str, lang: str) -> list[Meeting]:
@@ -190,10 +199,13 @@ def _meetings(site: Site, group: str, lang: str) -> list[Meeting]:
         except ValueError:
             continue
         found.append((s["m"].value, start, max(start, end), s["ordinal"].value if s["ordinal"] else "",
-                      local_name(s["status"].value) if s["status"] else ""))
-    labels = Labels(labels_of(site.store, [URIRef(m[0]) for m in found]), lang)
-    return [Meeting(href(site.base, iri), labels(iri), start, end, ordinal, status)
-            for iri, start, end, ordinal, status in found]
+                      local_name(s["status"].value) if s["status"] else "", s["place"].value if s["place"] else "",
+                      s["reports"].value.split() if s["reports"] else []))
+    labels = Labels(labels_of(site.store, [URIRef(m[0]) for m in found] + [URIRef(m[5]) for m in found if m[5]]), lang)
+    report = lambda symbol: (symbol, href(site.base, f"{site.base}id/document/{symbol_path(symbol)}"))
+    return [Meeting(href(site.base, iri), labels(iri), start, end, ordinal, status, labels(place) if place else "",
+                    tuple(report(symbol) for symbol in sorted(symbols)))
+            for iri, start, end, ordinal, status, place, symbols in found]
 
 
 def index_page(site: Site, kind: catalog.Kind, lang: str, sort: str, page: int, path: str, query: dict[str, str]) -> str:

@@ -1,6 +1,8 @@
-"""A working group's meetings on a time axis, laid out on the server for an inline SVG (no script).
+"""A working group's meetings on a time axis, and counted per year, laid out on the server for
+inline SVG (no script).
 
-This module only computes geometry; ``templates/_timeline.html`` draws it, escaping every label.
+This module only computes geometry; ``templates/_timeline.html`` and ``_years.html`` draw it,
+escaping every label.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ class Meeting:
     end: date
     ordinal: str
     status: str
+    place: str = ""
+    reports: tuple[tuple[str, str], ...] = ()  # (symbol, href)
 
 
 @dataclass(frozen=True)
@@ -69,3 +73,41 @@ def layout(meetings: list[Meeting]) -> Timeline | None:
     ]
     ticks = [Tick(x_of(date(year, 1, 1)), year) for year in range(first.year + 1, last.year + 1)]
     return Timeline(WIDTH, HEIGHT, AXIS_Y, marks, ticks)
+
+
+CHART_HEIGHT = 140
+CHART_TOP = 20
+CHART_BOTTOM = 110
+
+
+@dataclass(frozen=True)
+class Bar:
+    year: int
+    count: int
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+@dataclass(frozen=True)
+class YearChart:
+    width: int
+    height: int
+    baseline: int
+    bars: list[Bar]
+
+
+def per_year(meetings: list[Meeting]) -> YearChart | None:
+    """One bar per year from the first meeting's to the last's (years without one included, at zero),
+    as high as the meetings starting that year."""
+    if not meetings:
+        return None
+    counts = {year: 0 for year in range(min(m.start.year for m in meetings), max(m.start.year for m in meetings) + 1)}
+    for meeting in meetings:
+        counts[meeting.start.year] += 1
+    slot = (WIDTH - 2 * MARGIN) / len(counts)
+    unit = (CHART_BOTTOM - CHART_TOP) / max(counts.values())
+    bars = [Bar(year, count, round(MARGIN + i * slot + slot * 0.15, 1), round(CHART_BOTTOM - count * unit, 1),
+                round(slot * 0.7, 1), round(count * unit, 1)) for i, (year, count) in enumerate(sorted(counts.items()))]
+    return YearChart(WIDTH, CHART_HEIGHT, CHART_BOTTOM, bars)
