@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
-from conftest import UNLIMITED, Server, requested_urls, select
+from conftest import PROJECT_ROOT, UNLIMITED, Server, requested_urls, select
 
 pytestmark = pytest.mark.browser
 
@@ -99,3 +100,30 @@ def test_a_group_page_draws_its_meetings_per_year(browser, site: Server) -> None
     bars = chart.find_elements("css selector", "g.year rect.bar")
     assert len(bars) == 2 and all(bar.size["height"] > 0 and bar.size["width"] > 0 for bar in bars)
     assert_self_contained(browser, site)
+
+
+@pytest.mark.parametrize("name,kind,marks", [("meetings-per-group-per-year", "bars", "g.bar"),
+                                              ("meetings-by-date", "timeline", "g.event")])
+def test_query_page_draws_a_chart_of_counts_or_dates(site: Server, browser, name: str, kind: str,
+                                                     marks: str) -> None:
+    """A count per label is drawn as bars, dates as a timeline: one mark per row, drawn without any CDN."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    query = (PROJECT_ROOT / "queries" / f"{name}.rq").read_text(encoding="utf-8")
+    rows = httpx.post(site.sparql, data={"query": query}, headers={"Accept": "application/sparql-results+json"},
+                      timeout=30).json()["results"]["bindings"]
+    requested_urls(browser)
+    browser.get(site.sparql)
+    wait = WebDriverWait(browser, 60)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#sparql-highlight .tok-keyword"))
+    browser.find_element(By.CSS_SELECTOR, f'.sparql-example[data-name="{name}"]').click()
+    browser.find_element(By.ID, "sparql-run").click()
+    chart = wait.until(lambda d: d.find_elements(By.ID, "sparql-chart"))[0]
+    assert kind in chart.get_attribute("class").split()
+    drawn = chart.find_elements(By.CSS_SELECTOR, marks)
+    assert len(drawn) == len(rows) >= 2 and all(mark.size["width"] > 0 for mark in drawn)
+    if kind == "bars":
+        assert sorted(int(mark.get_attribute("data-value")) for mark in drawn) == sorted(int(r["meetings"]["value"]) for r in rows)
+    own = urlsplit(site.url).netloc
+    assert all(urlsplit(u).netloc == own for u in requested_urls(browser) if u.startswith(("http:", "https:")))

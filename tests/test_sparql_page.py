@@ -145,3 +145,4 @@ def test_the_project_page_offers_every_query_file_and_each_runs(server: Server) 
     for name, text in files.items():
         response = httpx.post(server.sparql, data={"query": text}, timeout=60)
         assert response.status_code == 200, f"{name}: {response.text}"
+

@@ -76,6 +76,79 @@ function solutionsTable(results) {
   return table;
 }
 
+// Charts are drawn here, from the results, with no library: a result whose last numeric column
+// counts something is a bar chart (the other columns name each bar); one with a column of dates is
+// a timeline. Anything else, or more than CHART_LIMIT rows, is shown as the table alone.
+const SVG = "http://www.w3.org/2000/svg";
+const CHART_LIMIT = 200;
+const NUMERIC = /#(integer|decimal|double|float|int|long|short|nonNegativeInteger|positiveInteger)$/;
+
+function svgElement(name, attributes, text) {
+  const element = document.createElementNS(SVG, name);
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
+  if (text !== undefined) element.textContent = text;
+  return element;
+}
+
+function columnsWhere(results, test) {
+  const rows = results.results.bindings;
+  return results.head.vars.filter((name) => rows.every((row) => row[name] && test(row[name])));
+}
+
+function labelOf(row, names) {
+  return names.map((name) => row[name] ? row[name].value : "").filter(Boolean).join(" · ");
+}
+
+function barChart(results, value, names) {
+  const rows = results.results.bindings;
+  const max = Math.max(...rows.map((row) => Number(row[value].value)), 1);
+  const height = 24 * rows.length + 10;
+  const svg = svgElement("svg", {id: "sparql-chart", class: "chart bars", viewBox: `0 0 900 ${height}`, width: "100%", role: "img"});
+  rows.forEach((row, i) => {
+    const count = Number(row[value].value);
+    const label = labelOf(row, names);
+    const group = svgElement("g", {class: "bar", "data-label": label, "data-value": String(count)});
+    group.append(svgElement("title", {}, `${label}: ${count}`));
+    group.append(svgElement("text", {x: 290, y: 24 * i + 20, "text-anchor": "end"}, label.length > 45 ? label.slice(0, 44) + "…" : label));
+    group.append(svgElement("rect", {x: 300, y: 24 * i + 6, height: 18, width: Math.max(1, 540 * count / max)}));
+    group.append(svgElement("text", {x: 306 + 540 * count / max, y: 24 * i + 20}, String(count)));
+    svg.append(group);
+  });
+  return svg;
+}
+
+function timeline(results, dates, names) {
+  const rows = results.results.bindings;
+  const times = rows.map((row) => Date.parse(row[dates].value));
+  const first = Math.min(...times), span = Math.max(Math.max(...times) - first, 1);
+  const height = 22 * rows.length + 40;
+  const svg = svgElement("svg", {id: "sparql-chart", class: "chart timeline", viewBox: `0 0 900 ${height}`, width: "100%", role: "img"});
+  svg.append(svgElement("line", {class: "axis", x1: 20, y1: height - 20, x2: 880, y2: height - 20}));
+  rows.forEach((row, i) => {
+    const x = 20 + 860 * (times[i] - first) / span;
+    const label = labelOf(row, names.filter((name) => name !== dates)) || row[dates].value;
+    const group = svgElement("g", {class: "event", "data-date": row[dates].value});
+    group.append(svgElement("title", {}, `${row[dates].value} ${label}`));
+    group.append(svgElement("line", {class: "stem", x1: x, y1: 22 * i + 16, x2: x, y2: height - 20}));
+    group.append(svgElement("circle", {cx: x, cy: 22 * i + 16, r: 5}));
+    group.append(svgElement("text", {x: x + 8, y: 22 * i + 20}, label.length > 60 ? label.slice(0, 59) + "…" : label));
+    svg.append(group);
+  });
+  return svg;
+}
+
+function chartFor(results) {
+  const rows = results.results.bindings;
+  if (rows.length < 1 || rows.length > CHART_LIMIT) return null;
+  const isDate = (term) => term.type === "literal" && /#date$/.test(term.datatype || "");
+  const dates = columnsWhere(results, isDate);
+  if (dates.length) return timeline(results, dates[0], results.head.vars);
+  const numeric = columnsWhere(results, (term) => term.type === "literal" && NUMERIC.test(term.datatype || ""));
+  const value = numeric[numeric.length - 1];
+  const names = results.head.vars.filter((name) => name !== value);
+  return value && names.length ? barChart(results, value, names) : null;
+}
+
 function showDownloads(query, kind) {
   const section = document.getElementById("sparql-downloads");
   for (const list of section.querySelectorAll(".sparql-formats")) {
@@ -123,6 +196,8 @@ async function run(query, status, output) {
       output.append(answer);
     } else {
       status.textContent = `${results.results.bindings.length} row(s) in ${seconds} s`;
+      const chart = chartFor(results);
+      if (chart) output.append(chart);
       output.append(solutionsTable(results));
     }
     showDownloads(query, "solutions");
