@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
@@ -16,7 +17,7 @@ from .project import Project
 from .store import StoreError
 from .store.manifest import Manifest
 from .consistency import contradictions, load
-from .validation import validate_files
+from .validation import REPORT_FORMATS, Verdict, validate_files
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -35,7 +36,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (UsageError, StoreError, ValueError, OSError) as error:
+    except (UsageError, StoreError, ValueError, OSError, SyntaxError) as error:  # SyntaxError: pyoxigraph's parsers
         print(f"untoc-kg {args.command}: {error}", file=sys.stderr)
         return 2
     except ValidationFailed as failure:
@@ -87,6 +88,10 @@ def _parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check data files against the SHACL shapes")
     validate.add_argument("paths", nargs="*", type=Path, help="data files (default: every file in data/)")
+    validate.add_argument("--format", choices=REPORT_FORMATS, default="text",
+                          help="text; json (docs/validation-report.schema.json); github (workflow commands that "
+                               "annotate a pull request). Exit status 0 conforms, 1 violations, 2 bad input")
+    validate.add_argument("--report", type=Path, metavar="FILE", help="also write a SHACL validation report (Turtle)")
     validate.set_defaults(run=_validate)
 
     query = commands.add_parser("query", help="run a SPARQL query, or a queries/ file, and print a table")
@@ -236,27 +241,30 @@ def _synth(args: argparse.Namespace) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
+    """Each file against the shapes, then the files together for contradictions, reported in
+    ``--format``; docs/validation.md documents the formats and the exit status."""
     project = Project(args.project)
+    if args.report is not None and args.report.is_dir():
+        raise UsageError(f"--report takes a file, and {args.report} is a folder")
     if args.paths:
-        missing = [p for p in args.paths if not p.is_file()]
-        if missing:
-            raise UsageError(f"no such file: {missing[0]}")
+        for path in args.paths:
+            if not path.is_file():
+                raise UsageError(f"{path} is a folder: give the files in it" if path.is_dir()
+                                 else f"no such file: {path}")
         reports = validate_files(list(args.paths), project.shapes_files(), project.ontology_files())
         found = contradictions(load(p for p in args.paths if p.suffix == ".trig"))
     elif not project.data_files():
         raise UsageError(f"no data files to validate in {project.root / 'data'}")
     else:
         reports, found = validate_project(project)
-    for report in reports:
-        print(f"{'ok  ' if report.conforms else 'FAIL'} {report.path}")
-        if report.violations:
-            print(report.text)
-    for contradiction in found:
-        print(f"contradiction: {contradiction.describe()}")
-    failed = sum(not report.conforms for report in reports)
-    print(f"{len(reports) - failed} of {len(reports)} data file(s) conform to the shapes; "
-          f"{len(found)} contradiction(s) between them")
-    return 1 if failed or found else 0
+    verdict = Verdict.of(reports, found)
+    if args.report is not None:
+        verdict.shacl().serialize(args.report, format="turtle")
+    if args.format == "json":
+        print(json.dumps(verdict.json(), indent=2, ensure_ascii=False))
+    else:
+        print(verdict.github(Path.cwd()) if args.format == "github" else verdict.text())
+    return 0 if verdict.conforms else 1
 
 
 def _query(args: argparse.Namespace) -> int:
@@ -265,6 +273,18 @@ def _query(args: argparse.Namespace) -> int:
     from .store.oxigraph import OxigraphStore
 
     text = resolve_query(args.query, Project(args.project))
+    folder = args.store
+    if folder is not None and folder.exists():  # a build into it would replace whatever the folder holds
+        if not folder.is_dir() or not os.access(folder, os.R_OK | os.X_OK):
+            raise UsageError(f"--store {folder}: {'not a folder' if folder.is_file() else 'cannot read this folder'}")
+        try:
+            built = Manifest.read(folder)
+        except (ValueError, TypeError) as error:
+            raise UsageError(f"--store {folder}: unreadable manifest ({error}); "
+                             "rebuild it with untoc-kg build") from None
+        if built is None and any(folder.iterdir()):
+            raise UsageError(f"--store {folder}: the folder holds no store built by untoc-kg "
+                             "(give a new or empty folder, or one made by untoc-kg build --store)")
     with OxigraphStore.open(_ensure_store(args, _base(args))) as store:
         try:
             results = store.query(text)

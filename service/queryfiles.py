@@ -6,13 +6,17 @@ the CLI and the tests all read them through this module.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .locations import not_utf8
 from .project import Project
 
 HEADER = re.compile(r"^#\s*(title|description):\s*(.*)$")
+SPARQL = re.compile(r"[{}]|\b(?:SELECT|ASK|CONSTRUCT|DESCRIBE|PREFIX|BASE)\b", re.IGNORECASE)
+"""What only SPARQL text has: an argument without it is a query's name."""
 
 
 @dataclass(frozen=True)
@@ -42,13 +46,35 @@ def query_files(project: Project) -> list[QueryFile]:
 
 
 def resolve_query(argument: str, project: Project) -> str:
-    """Query text from the command line: a path to a file, the name of a ``queries/`` file, or the text itself."""
+    """Query text from the command line: a path to a file, the name of a ``queries/`` file, or the text itself.
+
+    An argument that cannot be SPARQL (no braces, no query keyword) is a name: one that names no
+    query is an error listing the names it is close to, not text for the SPARQL parser to reject.
+    """
     path = Path(argument)
     if path.suffix == ".rq" and path.is_file():
-        return path.read_text(encoding="utf-8")
+        return _read(path)
     named = project.queries_dir / f"{argument.removesuffix('.rq')}.rq"
     if "\n" not in argument and named.is_file():
-        return named.read_text(encoding="utf-8")
-    if path.suffix == ".rq":
-        raise ValueError(f"no such query file: {argument}")
+        return _read(named)
+    if path.suffix == ".rq" or not SPARQL.search(argument):
+        raise ValueError(_unknown(argument, project))
     return argument
+
+
+def _read(path: Path) -> str:
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise ValueError(not_utf8(path, data, error)) from None
+
+
+def _unknown(argument: str, project: Project) -> str:
+    """No query has this name (or no file this path): the names it is close to, else every name."""
+    names = [path.stem for path in sorted(project.queries_dir.glob("*.rq"))]
+    close = difflib.get_close_matches(Path(argument).stem, names, n=3)
+    what = f"no such query file: {argument}" if argument.endswith(".rq") else f"no query named {argument!r}"
+    if close:
+        return f"{what}; did you mean {' or '.join(close)}?"
+    return f"{what}; the queries in {project.queries_dir} are {', '.join(names)}" if names else what

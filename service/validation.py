@@ -12,10 +12,15 @@ does the ontology's part once (with pyshacl's own code) and adds only what each 
 pyshacl validates the very graph its inference would have built, with inference off; the caches
 around pyshacl and rdflib (``_speedups``, ``_Entailed``) are each exact, and say why. Many files are
 spread over worker processes, one gate each.
+
+A file that is not valid RDF is a ValueError in one line naming the file, line and column. What
+validation finds (``Verdict``) is written as text, JSON, GitHub workflow commands or a SHACL report,
+each violation at the line of its file where its node is written (``locations.py``, docs/validation.md).
 """
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 from collections import deque
@@ -26,7 +31,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain, islice
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pyshacl.shape
 from pyshacl import Validator
@@ -48,7 +53,11 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.plugins.stores.memory import Memory
 from rdflib.term import Node
 
+from .locations import not_utf8, source_lines
 from .namespaces import CANONICAL_BASE
+
+if TYPE_CHECKING:
+    from .consistency import Contradiction
 
 PREFIXES = {
     "untoc": CANONICAL_BASE + "ontology#",
@@ -76,14 +85,22 @@ class Violation:
 
     def describe(self, names: NamespaceManager) -> str:
         """Two lines: where (focus node, path, value) and why (the shape's message, the shape)."""
+        return f"{self.where(names)}\n    {self.why(names)}"
+
+    def where(self, names: NamespaceManager) -> str:
+        """The focus node, the path and the value at fault."""
         where = _name(self.focus, names)
         if self.path is not None:
             where += f" {_name(self.path, names)}"
         if self.value is not None:
             where += f" = {_name(self.value, names)}"
+        return where
+
+    def why(self, names: NamespaceManager) -> str:
+        """The shape's message, its severity unless a violation, the shape and the kind of constraint."""
         component = _name(self.component, names).removeprefix("sh:").removesuffix("ConstraintComponent")
         severity = "" if self.severity == SH.Violation else f"{_name(self.severity, names)}: "
-        return f"{where}\n    {severity}{self.message} [{_name(self.source_shape, names)}, {component}]"
+        return f"{severity}{self.message} [{_name(self.source_shape, names)}, {component}]"
 
 
 @dataclass(frozen=True)
@@ -110,23 +127,92 @@ Outcome = tuple[bool, tuple[Violation, ...], Graph]
 
 
 def read_graph(paths: list[Path]) -> Graph:
-    """Every triple of ``paths`` in one rdflib graph, named graphs flattened."""
-    dataset = Dataset()
-    for path in paths:
-        dataset.parse(path, format=rdf_format(path))
+    """Every triple of ``paths`` in one rdflib graph, named graphs flattened.
+
+    A file that cannot be read as RDF is a ValueError in one line that says where (``_parse``).
+    """
     graph = Graph()
-    for s, p, o, _ in dataset.quads((None, None, None, None)):
-        graph.add((s, p, o))
+    for path in paths:
+        for s, p, o, _ in _parse(path).quads((None, None, None, None)):
+            graph.add((s, p, o))
     return graph
+
+
+FORMATS = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".rdf": "xml", ".jsonld": "json-ld"}
+FORMAT_NAMES = {"turtle": "Turtle", "trig": "TriG", "nt": "N-Triples", "nquads": "N-Quads", "xml": "RDF/XML",
+                "json-ld": "JSON-LD"}
 
 
 def rdf_format(path: Path) -> str:
     """The rdflib parser name for a file, from its extension."""
-    formats = {".ttl": "turtle", ".trig": "trig", ".nt": "nt", ".nq": "nquads", ".rdf": "xml", ".jsonld": "json-ld"}
     try:
-        return formats[path.suffix]
+        return FORMATS[path.suffix]
     except KeyError:
-        raise ValueError(f"{path}: unknown RDF file extension {path.suffix!r}") from None
+        known = ", ".join(FORMATS)
+        raise ValueError(f"{path}: unknown RDF file extension {path.suffix!r} (known: {known})") from None
+
+
+def _parse(path: Path) -> Dataset:
+    """One file's quads. Bad input is a ValueError in one line: a folder, an empty file, or a parse
+    error with the file, line and column where the parser knows them (``_syntax_error``)."""
+    kind = rdf_format(path)
+    if not path.is_file():
+        raise ValueError(f"{path} is a folder, not an RDF file" if path.is_dir() else f"no such file: {path}")
+    dataset = Dataset()
+    try:
+        with _ill_typed_literals_quiet():
+            dataset.parse(path, format=kind)
+    except OSError:
+        raise
+    except Exception as error:  # each parser has its own exceptions; all mean the file is not valid
+        raise ValueError(_syntax_error(path, kind, error)) from None
+    if next(iter(dataset.quads((None, None, None, None))), None) is None:
+        raise ValueError(f"{path}: {'the file is empty' if not path.stat().st_size else 'no RDF statements'}")
+    return dataset
+
+
+def _syntax_error(path: Path, kind: str, error: Exception) -> str:
+    """Where and why a file is not valid RDF, in one line.
+
+    rdflib knows the line for some formats only, and words it over several lines with the raw text;
+    oxigraph's parsers give line, column and a short reason for every format, so the file is read
+    again with oxigraph to say where. Only if oxigraph accepts the file is rdflib's reason given.
+    """
+    import pyoxigraph as ox
+
+    if isinstance(error, UnicodeDecodeError):
+        data = path.read_bytes()
+        try:
+            data.decode("utf-8")
+        except UnicodeDecodeError as bad:
+            return not_utf8(path, data, bad)
+    oxigraph = {"turtle": ox.RdfFormat.TURTLE, "trig": ox.RdfFormat.TRIG, "nt": ox.RdfFormat.N_TRIPLES,
+                "nquads": ox.RdfFormat.N_QUADS, "xml": ox.RdfFormat.RDF_XML, "json-ld": ox.RdfFormat.JSON_LD}
+    try:
+        for _ in ox.parse(path=str(path), format=oxigraph[kind]):
+            pass
+    except SyntaxError as located:
+        reason = located.msg.partition(": ")[2] or located.msg
+        return f"{path}:{located.lineno}:{located.offset}: {FORMAT_NAMES[kind]} syntax error: {reason}"
+    reason = " ".join(str(error).split())
+    return f"{path}: not valid {FORMAT_NAMES[kind]}: {reason[:300]}"
+
+
+@contextmanager
+def _ill_typed_literals_quiet() -> Iterator[None]:
+    """rdflib logs a traceback for each literal that does not fit its datatype ("thirteen"^^xsd:integer),
+    above the report that names it, located: the shapes judge literals (sh:datatype), so while a
+    file is parsed those records are dropped."""
+    logger = logging.getLogger("rdflib.term")
+    logger.addFilter(_not_a_conversion_failure)
+    try:
+        yield
+    finally:
+        logger.removeFilter(_not_a_conversion_failure)
+
+
+def _not_a_conversion_failure(record: logging.LogRecord) -> bool:
+    return not record.getMessage().startswith("Failed to convert Literal lexical form")
 
 
 def validate_graph(data: Graph, shapes: Graph, ontology: Graph) -> Outcome:
@@ -212,6 +298,162 @@ def _name(node: Node | RdfPath, names: NamespaceManager) -> str:
 
 def _sort_key(violation: Violation) -> tuple[str, str]:
     return str(violation.focus), str(violation.source_shape)
+
+
+# --- Reports for people and for CI: text, JSON, GitHub workflow commands, a SHACL report ------------
+
+SEVERITIES = {SH.Violation: "error", SH.Warning: "warning", SH.Info: "notice"}  # GitHub's annotation levels
+REPORT_FORMATS = ("text", "json", "github")
+
+
+@dataclass(frozen=True)
+class Located:
+    """A violation with where its focus node is written: the file, the line (None: not found in the
+    text, as for a blank node), and the node's label, so that a maintainer goes straight to it."""
+
+    file: Path
+    line: int | None
+    label: str | None
+    violation: Violation
+
+    @property
+    def place(self) -> str:
+        return f"{self.file}:{self.line}" if self.line else f"{self.file} (line unknown)"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What ``untoc-kg validate`` found: each file's report, its violations located, and the
+    contradictions between the files (which have graphs, not lines)."""
+
+    reports: list[FileReport]
+    located: list[Located]
+    contradictions: list[Contradiction]
+
+    @classmethod
+    def of(cls, reports: list[FileReport], contradictions: list[Contradiction]) -> Verdict:
+        return cls(reports, [found for report in reports for found in locate(report)], contradictions)
+
+    @property
+    def conforms(self) -> bool:
+        return all(report.conforms for report in self.reports) and not self.contradictions
+
+    @property
+    def summary(self) -> str:
+        failed = sum(not report.conforms for report in self.reports)
+        return (f"{len(self.reports) - failed} of {len(self.reports)} data file(s) conform to the shapes; "
+                f"{len(self.contradictions)} contradiction(s) between them")
+
+    def text(self) -> str:
+        """Each file ok or FAIL, each violation as ``file:line: node path = value — "label"`` and the
+        shape's message, each contradiction, then the summary."""
+        names = _names()
+        lines = []
+        for report in self.reports:
+            lines.append(f"{'ok  ' if report.conforms else 'FAIL'} {report.path}")
+            for found in (f for f in self.located if f.file == report.path):
+                label = f' — "{found.label}"' if found.label else ""
+                lines += [f"  {found.place}: {found.violation.where(names)}{label}",
+                          f"    {found.violation.why(names)}"]
+        lines += [f"contradiction: {contradiction.describe()}" for contradiction in self.contradictions]
+        return "\n".join([*lines, self.summary])
+
+    def json(self) -> dict[str, Any]:
+        """The report as docs/validation-report.schema.json describes it."""
+        return {
+            "conforms": self.conforms,
+            "files": [{"file": str(r.path), "conforms": r.conforms, "violations": len(r.violations)}
+                      for r in self.reports],
+            "violations": [_violation_json(found) for found in self.located],
+            "contradictions": [{"subject": c.subject, "predicate": c.predicate,
+                                "statements": [{"value": value, "graph": graph, "words": words}
+                                               for value, graph, words in c.sides]}
+                               for c in self.contradictions],
+        }
+
+    def github(self, workspace: Path) -> str:
+        """GitHub Actions workflow commands: one annotation per violation on its file and line (paths
+        relative to ``workspace``, the checkout), one per contradiction, then the summary as a log line."""
+        names = _names()
+        lines = []
+        for found in self.located:
+            v = found.violation
+            properties = {"file": _relative(found.file, workspace), "line": found.line,
+                          "title": f"{_name(v.source_shape, names)} ({found.label or _name(v.focus, names)})"}
+            lines.append(_command(SEVERITIES.get(v.severity, "error"), properties, f"{v.message} — {v.where(names)}"))
+        for contradiction in self.contradictions:
+            lines.append(_command("error", {"title": "contradiction between documents"}, contradiction.describe()))
+        return "\n".join([*lines, self.summary])
+
+    def shacl(self) -> Graph:
+        """One SHACL validation report (sh:ValidationReport) holding every file's results, as
+        pyshacl's tools read it; contradictions are not SHACL results and are left out."""
+        merged = Graph(bind_namespaces="core")
+        merged.bind("sh", SH)
+        top = BNode()
+        merged.add((top, RDF.type, SH.ValidationReport))
+        merged.add((top, SH.conforms, Literal(all(report.conforms for report in self.reports))))
+        for report in self.reports:
+            tops = set(report.graph.subjects(RDF.type, SH.ValidationReport))
+            for s, p, o in report.graph:
+                if s not in tops:
+                    merged.add((s, p, o))
+                elif p == SH.result:
+                    merged.add((top, p, o))
+        return merged
+
+
+def locate(report: FileReport) -> list[Located]:
+    """The report's violations with their lines in the file and their focus nodes' labels, in the
+    order of the file."""
+    if not report.violations:
+        return []
+    lines = source_lines(report.path.read_text(encoding="utf-8"), rdf_format(report.path))
+    graph = read_graph([report.path])
+    found = [Located(report.path, lines.line(str(v.focus)) if isinstance(v.focus, URIRef) else None,
+                     _label(graph, v.focus), v) for v in report.violations]
+    return sorted(found, key=lambda f: (f.line or 0, *_sort_key(f.violation)))
+
+
+def _label(graph: Graph, node: Node) -> str | None:
+    """The node's rdfs:label, in English where it has one (the shapes' messages are in English)."""
+    labels = sorted(graph.objects(node, RDFS.label),
+                    key=lambda label: (getattr(label, "language", None) != "en", str(label)))
+    return str(labels[0]) if labels else None
+
+
+def _violation_json(found: Located) -> dict[str, Any]:
+    v = found.violation
+    return {"file": str(found.file), "line": found.line, "focus": _term(v.focus), "label": found.label,
+            "path": None if v.path is None else _term(v.path), "value": None if v.value is None else v.value.n3(),
+            "message": v.message, "shape": _term(v.source_shape), "component": str(v.component),
+            "severity": str(v.severity).removeprefix(str(SH))}
+
+
+def _term(node: Node | RdfPath) -> str:
+    """An IRI as it is, a blank node as ``_:id``, a complex path in SPARQL syntax."""
+    return str(node) if isinstance(node, URIRef) else node.n3()
+
+
+def _relative(path: Path, workspace: Path) -> str:
+    """The path from the checkout's root, as GitHub names files in a pull request (else as given)."""
+    try:
+        return str(path.resolve().relative_to(workspace.resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _command(name: str, properties: Mapping[str, object], message: str) -> str:
+    """One workflow command, escaped as the Actions runner reads it: in the message ``%``, CR and LF;
+    in a property value also ``:`` and ``,``. A property without a value is left out."""
+    def data(text: str) -> str:
+        return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+    def value(text: str) -> str:
+        return data(text).replace(":", "%3A").replace(",", "%2C")
+
+    given = ",".join(f"{key}={value(str(v))}" for key, v in properties.items() if v is not None)
+    return f"::{name} {given}::{data(message)}" if given else f"::{name}::{data(message)}"
 
 
 # --- Many files: worker processes ------------------------------------------------------------------
