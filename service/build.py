@@ -77,6 +77,7 @@ def validate_project(project: Project) -> tuple[list[FileReport], list[Contradic
 
 def build(inputs: BuildInputs, store_dir: Path, progress: Progress = lambda _: None, *, validate: bool = True) -> Manifest:
     """Validate the project's data, then load every input into ``store_dir``, replacing it atomically."""
+    _refuse_foreign(store_dir)
     if validate:
         _validate_gate(inputs, progress)
     store_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -268,6 +269,16 @@ def _graph_sizes(engine: ox.Store, stated_in_default: int) -> dict[str, int]:
         only_default = next(iter(engine.query(f"SELECT (COUNT(*) AS ?n) {ONLY_IN_THE_DEFAULT_GRAPH}")))
         sizes[""] = int(only_default["n"].value)
     return sizes
+
+
+def _refuse_foreign(store_dir: Path) -> None:
+    """A build replaces its store folder whole: never a folder that is not a store it built (someone's
+    files), only an empty or missing one, or one with a manifest."""
+    if store_dir.is_file():
+        raise ValueError(f"--store {store_dir}: a file, not a folder")
+    if store_dir.is_dir() and any(store_dir.iterdir()) and Manifest.read(store_dir) is None:
+        raise ValueError(f"--store {store_dir}: the folder holds files but no store built by untoc-kg; "
+                         "give an empty or new folder")
 
 
 def _swap(staging: Path, store_dir: Path) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import time
+from pathlib import Path
 
 import httpx
+import pytest
 
 from conftest import untoc_kg_command
+from service.cli import main
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -51,3 +54,14 @@ def test_serve_logs_each_request_unless_told_not_to(serve, tmp_path) -> None:
         assert time.monotonic() < deadline, "serve must log the request"
         time.sleep(0.05)
     assert "GET /sparql" not in quiet.log.read_text()  # its request was answered first
+
+
+def test_build_never_replaces_a_folder_it_did_not_build(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--store names where the store goes, and a build replaces that folder whole: someone's folder of
+    files is refused with one line, and kept as it was."""
+    folder = tmp_path / "papers"
+    folder.mkdir()
+    (folder / "thesis.txt").write_text("years of work")
+    assert main(["build", "--store", str(folder)]) == 2
+    assert "holds files but no store built by untoc-kg" in capsys.readouterr().err
+    assert (folder / "thesis.txt").read_text() == "years of work"
