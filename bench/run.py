@@ -26,10 +26,10 @@ from pathlib import Path
 
 import httpx
 
-from service.html import STATIC_DIR
-from service.store.manifest import ENGINE_DIR
-from service.store.remote import merge_graph
-from service.synth import write_corpus
+from untoc_kg.html import STATIC_DIR
+from untoc_kg.store.manifest import ENGINE_DIR
+from untoc_kg.store.remote import merge_graph
+from untoc_kg.synth import write_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 PY = sys.executable

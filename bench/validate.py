@@ -1,6 +1,6 @@
 """``python -m bench.validate FILE.nq | --documents N [--workers W]``: SHACL-validate a corpus graph by graph.
 
-Validation runs as the build's does (``service.validation.validate_many``): each source graph on its
+Validation runs as the build's does (``untoc_kg.validation.validate_many``): each source graph on its
 own, in ``W`` worker processes (default: one per CPU), each graph sent as N-Triples and parsed in its
 worker. The corpus is read as a stream of consecutive quads per graph (``untoc-kg synth`` writes
 them so), so memory stays flat at any size. ``--documents N`` synthesises the corpus first.
@@ -26,9 +26,9 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import Graph
 
-from service.project import Project
-from service.synth import write_corpus
-from service.validation import Gate, read_graph, validate_many
+from untoc_kg.project import Project
+from untoc_kg.synth import write_corpus
+from untoc_kg.validation import Gate, read_graph, validate_many
 
 Source = tuple[str, int, bytes]  # graph name, triples, the triples as N-Triples
 

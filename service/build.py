@@ -61,8 +61,13 @@ class ValidationFailed(Exception):
 
 
 def state_dir(project: Project) -> Path:
-    """Where built stores live: ``$UNTOC_KG_STATE`` or ``.untoc-kg/`` in the checkout."""
-    return Path(os.environ.get("UNTOC_KG_STATE", project.root / ".untoc-kg"))
+    """Where built stores live: ``$UNTOC_KG_STATE``, else ``.untoc-kg/`` in the checkout. The graph a
+    wheel carries lies among installed files, often read-only, so its stores go to the user's cache."""
+    if "UNTOC_KG_STATE" in os.environ:
+        return Path(os.environ["UNTOC_KG_STATE"])
+    if project.packaged:
+        return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "untoc-kg"
+    return project.root / ".untoc-kg"
 
 
 def default_store_dir(inputs: BuildInputs) -> Path:
@@ -108,7 +113,7 @@ def build_remote(inputs: BuildInputs, endpoint: str, graph_store: str, auth: tup
 
     Graphs are rebased to the served base like the embedded build. The graphs a previous build loaded
     for the same base and this one does not are removed, and a manifest graph on the server records
-    what is served (see ``service.store.graphstore``). A server cannot swap atomically: a failure half-way
+    what is served (see ``untoc_kg.store.graphstore``). A server cannot swap atomically: a failure half-way
     leaves the previous manifest in place, so the previous graph list is still what is served.
     """
     from .store.graphstore import GraphStore, load_graphs, load_merge, write_manifest

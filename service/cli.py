@@ -9,6 +9,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import __version__
 from .build import (BuildInputs, ValidationFailed, build, build_remote, default_store_dir, print_progress, state_dir,
                     validate_project)
 from .config import SETTINGS_VARIABLE, Settings
@@ -53,6 +54,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="untoc-kg", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument("--project", type=Path, default=Project().root, help=PROJECT_HELP)
     commands = parser.add_subparsers(dest="command", required=True)
 
@@ -114,7 +116,8 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-PROJECT_HELP = "checkout holding ontology/, shapes/, data/ (before or after the subcommand)"
+PROJECT_HELP = ("checkout holding ontology/, shapes/, data/, queries/ (before or after the subcommand; "
+                "default: the checkout this code runs from, else the graph installed with it)")
 
 
 LIMIT_OPTIONS = {
@@ -151,6 +154,15 @@ def _add_store_options(parser: argparse.ArgumentParser) -> None:
                         "otherwise http://127.0.0.1:8000/)")
 
 
+def _project(args: argparse.Namespace) -> Project:
+    """The ``--project`` graph, refused in one line when a folder of it is empty, rather than served empty."""
+    project = Project(args.project)
+    if missing := project.missing():
+        raise UsageError(f"no graph in {project.root}: no files in {', '.join(missing)} "
+                         "(give --project a checkout of untoc-kg)")
+    return project
+
+
 def _inputs(args: argparse.Namespace, base_iri: str) -> BuildInputs:
     graph_files = []
     for spec in args.graph:
@@ -163,7 +175,7 @@ def _inputs(args: argparse.Namespace, base_iri: str) -> BuildInputs:
             raise UsageError(f"no such file: {path}")
     return BuildInputs(
         base_iri=base_iri,
-        project=None if args.no_project_data else Project(args.project),
+        project=None if args.no_project_data else _project(args),
         extra_files=tuple(args.data),
         graph_files=tuple(graph_files),
     )
@@ -243,7 +255,7 @@ def _synth(args: argparse.Namespace) -> int:
 def _validate(args: argparse.Namespace) -> int:
     """Each file against the shapes, then the files together for contradictions, reported in
     ``--format``; docs/validation.md documents the formats and the exit status."""
-    project = Project(args.project)
+    project = _project(args)
     if args.report is not None and args.report.is_dir():
         raise UsageError(f"--report takes a file, and {args.report} is a folder")
     if args.paths:
@@ -253,8 +265,6 @@ def _validate(args: argparse.Namespace) -> int:
                                  else f"no such file: {path}")
         reports = validate_files(list(args.paths), project.shapes_files(), project.ontology_files())
         found = contradictions(load(p for p in args.paths if p.suffix == ".trig"))
-    elif not project.data_files():
-        raise UsageError(f"no data files to validate in {project.root / 'data'}")
     else:
         reports, found = validate_project(project)
     verdict = Verdict.of(reports, found)
@@ -272,7 +282,7 @@ def _query(args: argparse.Namespace) -> int:
     from .tables import print_results
     from .store.oxigraph import OxigraphStore
 
-    text = resolve_query(args.query, Project(args.project))
+    text = resolve_query(args.query, Project(args.project) if args.no_project_data else _project(args))
     folder = args.store
     if folder is not None and folder.exists():  # a build into it would replace whatever the folder holds
         if not folder.is_dir() or not os.access(folder, os.R_OK | os.X_OK):
@@ -334,7 +344,7 @@ def _serve(args: argparse.Namespace) -> int:
         **{name: getattr(args, name) for name in LIMIT_OPTIONS},
     )
     os.environ[SETTINGS_VARIABLE] = settings.to_env()
-    uvicorn.run("service.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
+    uvicorn.run("untoc_kg.app:create_app", factory=True, host=args.host, port=args.port, workers=args.workers,
                 http=NoDelayH11Protocol, access_log=not args.no_access_log,
                 h11_max_incomplete_event_size=HEAD_HARD_CAP_FACTOR * settings.max_header_bytes)
     return 0

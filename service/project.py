@@ -14,7 +14,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 PACKAGE_ROOT = Path(__file__).resolve().parent
-DEFAULT_PROJECT_DIR = PACKAGE_ROOT.parent
+PACKAGED_GRAPH = PACKAGE_ROOT / "graph"
+"""Where a wheel carries ontology/, shapes/, data/ and queries/ (pyproject.toml maps them there); a
+checkout, editable install included, has no such folder: its own files are the graph."""
+DEFAULT_PROJECT_DIR = PACKAGED_GRAPH if PACKAGED_GRAPH.is_dir() else PACKAGE_ROOT.parent
 
 
 @dataclass(frozen=True)
@@ -31,9 +34,13 @@ class SourceFile:
 
 @dataclass(frozen=True)
 class Project:
-    """The folders of a checkout that hold the graph."""
+    """The folders that hold the graph: a checkout's, or the copy an installed wheel carries."""
 
     root: Path = DEFAULT_PROJECT_DIR
+
+    @property
+    def packaged(self) -> bool:
+        return self.root == PACKAGED_GRAPH
 
     @property
     def ontology_dir(self) -> Path:
@@ -59,6 +66,11 @@ class Project:
 
     def data_files(self) -> list[Path]:
         return sorted(self.data_dir.glob("*.trig"))
+
+    def missing(self) -> list[str]:
+        """The graph's folders that hold no file: without them a store would be built empty, and served silently."""
+        found = {"ontology": self.ontology_files(), "shapes": self.shapes_files(), "data": self.data_files()}
+        return [f"{name}/" for name, files in found.items() if not files]
 
     def sources(self) -> list[SourceFile]:
         """Every file that the store is built from, in load order."""

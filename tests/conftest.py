@@ -17,8 +17,8 @@ import httpx
 import pytest
 from rdflib import Graph
 
-from service.project import Project
-from service.validation import read_graph
+from untoc_kg.project import Project
+from untoc_kg.validation import read_graph
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 SHARED_DIR = Path(os.environ.get("UNTOC_KG_SHARED", PROJECT_ROOT.parent / "shared"))
@@ -66,7 +66,7 @@ def free_port() -> int:
 
 def untoc_kg_command() -> list[str]:
     script = Path(sys.executable).with_name("untoc-kg")
-    return [str(script)] if script.exists() else [sys.executable, "-m", "service.cli"]
+    return [str(script)] if script.exists() else [sys.executable, "-m", "untoc_kg.cli"]
 
 
 UNLIMITED = ("--client-rate", "100", "--client-burst", "1000000000")
@@ -152,7 +152,12 @@ def start_server(state_dir: Path, *args: str, port: int | None = None, project: 
         [*untoc_kg_command(), *project_args, "serve", "--host", "127.0.0.1", "--port", str(port), *args],
         stdout=log.open("wb"), stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT,
     )
-    server = Server(f"http://127.0.0.1:{port}/", process, log)
+    return answering(Server(f"http://127.0.0.1:{port}/", process, log))
+
+
+def answering(server: Server) -> Server:
+    """``server`` once its endpoint answers; stopped, with its log in the error, if it exits or never does."""
+    process, log = server.process, server.log
     deadline = time.monotonic() + STARTUP_SECONDS
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -9,8 +9,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from conftest import untoc_kg_command
-from service.cli import main
+from conftest import PROJECT_ROOT, untoc_kg_command
+from untoc_kg import __version__
+from untoc_kg.cli import main
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
@@ -40,7 +41,25 @@ def test_project_option_goes_before_or_after_the_subcommand(tmp_path) -> None:
     for args in (("--project", str(tmp_path), "validate"), ("validate", "--project", str(tmp_path))):
         result = run(*args)
         assert result.returncode == 2
-        assert result.stderr.strip() == f"untoc-kg validate: no data files to validate in {tmp_path / 'data'}"
+        assert result.stderr.strip() == (f"untoc-kg validate: no graph in {tmp_path}: no files in ontology/, shapes/, "
+                                         "data/ (give --project a checkout of untoc-kg)")
+
+
+@pytest.mark.parametrize("command", [["serve", "--port", "0"], ["build"], ["query", "groups"], ["validate"]])
+def test_without_a_graph_every_command_says_so(tmp_path: Path, command: list[str],
+                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty store is never built nor served in silence: a project lacking a folder's files is refused."""
+    (tmp_path / "ontology").mkdir()
+    (tmp_path / "ontology" / "untoc.ttl").write_bytes((PROJECT_ROOT / "ontology" / "untoc.ttl").read_bytes())
+    assert main(["--project", str(tmp_path), *command]) == 2
+    assert capsys.readouterr().err == (f"untoc-kg {command[0]}: no graph in {tmp_path}: no files in shapes/, data/ "
+                                       "(give --project a checkout of untoc-kg)\n")
+    assert not (tmp_path / ".untoc-kg").exists()
+
+
+def test_version_is_the_package_version() -> None:
+    result = run("--version")
+    assert (result.returncode, result.stdout) == (0, f"untoc-kg {__version__}\n")
 
 
 def test_serve_logs_each_request_unless_told_not_to(serve, tmp_path) -> None:

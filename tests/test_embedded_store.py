@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from service.build import BuildInputs, build
-from service.store import Dataset, StoreError
-from service.store.manifest import MANIFEST_NAME
-from service.store.oxigraph import OxigraphStore
+from untoc_kg.build import BuildInputs, build
+from untoc_kg.store import Dataset, StoreError
+from untoc_kg.store.manifest import MANIFEST_NAME
+from untoc_kg.store.oxigraph import OxigraphStore
 
 EX = "http://example.org/"
 G1, G2 = "http://merge.test/graph/1", "http://merge.test/graph/2"

@@ -21,9 +21,9 @@ from rdflib import RDF, RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.compare import graph_diff, isomorphic, to_isomorphic
 
 from conftest import PROJECT_ROOT, SOURCE_NOTE, require_shared, source_note_text
-from service.ingest import glossary
-from service.ingest.extract import Outcome, extract
-from service.ingest.provenance import UNTOC, dataset_of, is_annotation_node
+from untoc_kg.ingest import glossary
+from untoc_kg.ingest.extract import Outcome, extract
+from untoc_kg.ingest.provenance import UNTOC, dataset_of, is_annotation_node
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 CURATED = PROJECT_ROOT / "data" / "secretariat-note-2024-07-04.trig"
@@ -235,7 +235,7 @@ def test_short_passages_in_two_languages_give_the_same_meetings() -> None:
 def test_the_output_is_byte_stable_across_runs() -> None:
     """Annotation IRIs are hashes of their content, not counters or blank nodes: re-ingesting the same
     text (in another process, with another hash seed) writes the same bytes."""
-    script = ("import sys\nfrom service.ingest.extract import extract\nfrom service.ingest.provenance import dataset_of\n"
+    script = ("import sys\nfrom untoc_kg.ingest.extract import extract\nfrom untoc_kg.ingest.provenance import dataset_of\n"
               f"text = open({str(require_shared(SOURCE_NOTE))!r}, encoding='utf-8').read()\n"
               "sys.stdout.write(dataset_of(extract(text, 'es').facts.graph()).serialize(format='trig'))\n")
     outputs = [subprocess.run([sys.executable, "-c", script], capture_output=True, check=True, cwd=PROJECT_ROOT,

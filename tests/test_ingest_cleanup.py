@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from service.ingest.cleanup import Cleaned, JobNumber, clean_extracted
+from untoc_kg.ingest.cleanup import Cleaned, JobNumber, clean_extracted
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 

@@ -13,9 +13,9 @@ from rdflib import RDFS, Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
 from conftest import PROJECT_ROOT, SOURCE_NOTE, require_shared, untoc_kg_command
-from service.cli import main
-from service.ingest.provenance import UNTOC, is_annotation_node
-from service.ingest.reconcile import Merged
+from untoc_kg.cli import main
+from untoc_kg.ingest.provenance import UNTOC, is_annotation_node
+from untoc_kg.ingest.reconcile import Merged
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 CURATED = PROJECT_ROOT / "data" / "secretariat-note-2024-07-04.trig"

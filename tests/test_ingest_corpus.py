@@ -22,8 +22,8 @@ import pytest
 from rdflib import RDF, XSD, Dataset, Graph, Literal, URIRef
 
 from conftest import PROJECT_ROOT
-from service.cli import main
-from service.ingest.provenance import UNTOC, is_annotation_node
+from untoc_kg.cli import main
+from untoc_kg.ingest.provenance import UNTOC, is_annotation_node
 from unpdf import write_un_pdf
 
 CORPUS = Path(__file__).parent / "fixtures" / "corpus"

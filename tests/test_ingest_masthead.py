@@ -13,9 +13,9 @@ from typing import Any
 import pytest
 from rdflib import RDF, RDFS, Literal, URIRef
 
-from service.ingest.extract import extract
-from service.ingest.masthead import Found, Masthead, read_masthead
-from service.ingest.provenance import UNTOC
+from untoc_kg.ingest.extract import extract
+from untoc_kg.ingest.masthead import Found, Masthead, read_masthead
+from untoc_kg.ingest.provenance import UNTOC
 
 FIXTURES = Path(__file__).parent / "fixtures" / "masthead"
 ID = "https://w3id.org/untoc-kg/id/"

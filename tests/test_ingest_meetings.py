@@ -9,7 +9,7 @@ from datetime import date
 
 import pytest
 
-from service.ingest.meetings import MeetingMention, body_names, find_meetings, lexicon_names
+from untoc_kg.ingest.meetings import MeetingMention, body_names, find_meetings, lexicon_names
 
 BODIES = body_names([*lexicon_names(), ("Working Group on the Review of Implementation", "CTOC/COP/WG.8"),
                      ("Grupo de Trabajo sobre el Examen de la Aplicación", "CTOC/COP/WG.8")])

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from fpdf import FPDF
 
-from service.ingest.cleanup import JobNumber, clean_extracted
-from service.ingest.pdf import read_pdf
-from service.ingest.segment import segment
+from untoc_kg.ingest.cleanup import JobNumber, clean_extracted
+from untoc_kg.ingest.pdf import read_pdf
+from untoc_kg.ingest.segment import segment
 from unpdf import write_un_pdf
 
 LEFT = ["United Nations", "Conference of the Parties to the", "United Nations Convention against",

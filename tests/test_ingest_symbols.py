@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from service.ingest.symbols import Symbol, find_symbols, parse_symbol
+from untoc_kg.ingest.symbols import Symbol, find_symbols, parse_symbol
 
 
 @pytest.mark.parametrize(("text", "body", "year", "number", "special", "suffixes"), [

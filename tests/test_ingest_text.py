@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from conftest import source_note_text
-from service.ingest.dates import find_dates
-from service.ingest.extract import assign_roles
-from service.ingest.lexicon import find_bodies, fold
-from service.ingest.ordinals import ordinal_value, ordinals_before
-from service.ingest.patterns import for_language
-from service.ingest.run import guess_language
-from service.ingest.segment import segment
+from untoc_kg.ingest.dates import find_dates
+from untoc_kg.ingest.extract import assign_roles
+from untoc_kg.ingest.lexicon import find_bodies, fold
+from untoc_kg.ingest.ordinals import ordinal_value, ordinals_before
+from untoc_kg.ingest.patterns import for_language
+from untoc_kg.ingest.run import guess_language
+from untoc_kg.ingest.segment import segment
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ingest"
 

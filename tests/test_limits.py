@@ -9,8 +9,8 @@ import sys
 import httpx
 import pytest
 
-from service import limits as limits_module
-from service.limits import ClientBudgets, Limits, LimitsMiddleware, ResultTooLarge, client_key
+from untoc_kg import limits as limits_module
+from untoc_kg.limits import ClientBudgets, Limits, LimitsMiddleware, ResultTooLarge, client_key
 
 LIMITS = Limits(max_body_bytes=1000, max_header_bytes=2000, max_query_length=100, max_result_bytes=1500,
                 max_concurrent=2, client_rate=1.0, client_burst=100.0, max_slow_queries=1, slow_query_seconds=0.1)
@@ -185,7 +185,7 @@ def test_client_key(host: str, key: str) -> None:
 
 def test_worker_memory_limit() -> None:
     """Under the cap, a process cannot allocate past it: the allocation fails, the process lives."""
-    code = ("from service.limits import apply_worker_memory_limit as cap\n"
+    code = ("from untoc_kg.limits import apply_worker_memory_limit as cap\n"
             "cap(300)\n"
             "try:\n    block = bytearray(600 * 1024 * 1024)\nexcept MemoryError:\n    print('refused')\n")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)

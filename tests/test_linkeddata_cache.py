@@ -16,13 +16,13 @@ from fastapi import Request
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
 
-from service.config import Settings
-from service.linkeddata import caching, routes
-from service.linkeddata.describe import describe, subject_triples_query
-from service.linkeddata.resources import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE
-from service.linkeddata.site import NoSuchPage, Site, represent
-from service.store import Dataset, QueryResults, Store
-from service.store.manifest import Manifest
+from untoc_kg.config import Settings
+from untoc_kg.linkeddata import caching, routes
+from untoc_kg.linkeddata.describe import describe, subject_triples_query
+from untoc_kg.linkeddata.resources import HTML, JSONLD, NTRIPLES, RDFXML, TURTLE
+from untoc_kg.linkeddata.site import NoSuchPage, Site, represent
+from untoc_kg.store import Dataset, QueryResults, Store
+from untoc_kg.store.manifest import Manifest
 
 BASE = "http://ld.test/"
 REPORT = BASE + "id/document/R/1"

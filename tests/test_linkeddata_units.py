@@ -11,10 +11,10 @@ from datetime import date
 import pytest
 from hypothesis import given, strategies as st
 
-from service.linkeddata.formats import script_json
-from service.linkeddata.resources import (HTML, TURTLE, candidate_iris, description_path, href, split_extension,
+from untoc_kg.linkeddata.formats import script_json
+from untoc_kg.linkeddata.resources import (HTML, TURTLE, candidate_iris, description_path, href, split_extension,
                                           thing_iri_for_description)
-from service.linkeddata.timeline import Meeting, layout
+from untoc_kg.linkeddata.timeline import Meeting, layout
 
 BASE = "http://example.org/kg/"
 
@@ -69,8 +69,8 @@ def test_n_triples_bytes_do_not_depend_on_the_process() -> None:
     """One strong ETag names the bytes of every HTTP worker, whose hash seeds differ."""
     program = (
         "import sys; from rdflib import Graph, Literal, URIRef\n"
-        "from service.linkeddata.formats import serialize\n"
-        "from service.linkeddata.resources import NTRIPLES\n"
+        "from untoc_kg.linkeddata.formats import serialize\n"
+        "from untoc_kg.linkeddata.resources import NTRIPLES\n"
         "g = Graph()\n"
         "for i in range(40): g.add((URIRef(f'http://e/s{i % 4}'), URIRef(f'http://e/p{i % 7}'), Literal(f'v{i}')))\n"
         "sys.stdout.buffer.write(serialize(g, NTRIPLES, {}, ''))\n"

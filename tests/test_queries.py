@@ -11,10 +11,10 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import PROJECT_ROOT, untoc_kg_command
-from service.build import BuildInputs, build
-from service.project import Project
-from service.queryfiles import query_files, read_query_file
-from service.store.oxigraph import OxigraphStore
+from untoc_kg.build import BuildInputs, build
+from untoc_kg.project import Project
+from untoc_kg.queryfiles import query_files, read_query_file
+from untoc_kg.store.oxigraph import OxigraphStore
 from test_data import source_views
 
 BASE = "http://kg.test/"

@@ -17,10 +17,10 @@ from pathlib import Path
 import pytest
 
 from conftest import cartesian
-from service.build import BuildInputs, build
-from service.config import Settings
-from service.sparql.execution import CHUNK_BYTES, Job
-from service.sparql.workers import SALVAGE_SECONDS, Answer, QueryFailed, WorkerPool
+from untoc_kg.build import BuildInputs, build
+from untoc_kg.config import Settings
+from untoc_kg.sparql.execution import CHUNK_BYTES, Job
+from untoc_kg.sparql.workers import SALVAGE_SECONDS, Answer, QueryFailed, WorkerPool
 
 BASE = "http://workers.test/"
 

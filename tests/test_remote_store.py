@@ -21,11 +21,11 @@ import pyoxigraph as ox
 import pytest
 
 from conftest import PROJECT_ROOT, free_port, require_binary, untoc_kg_command
-from service.build import BuildInputs, build
-from service.store import Dataset, StoreError
-from service.store.oxigraph import OxigraphStore
-from service.store.footprint import RDF_TYPE, Footprint, may_match_hidden
-from service.store.remote import RemoteStore, ServiceUnsupported, merge_graph, query_form, without_from
+from untoc_kg.build import BuildInputs, build
+from untoc_kg.store import Dataset, StoreError
+from untoc_kg.store.oxigraph import OxigraphStore
+from untoc_kg.store.footprint import RDF_TYPE, Footprint, may_match_hidden
+from untoc_kg.store.remote import RemoteStore, ServiceUnsupported, merge_graph, query_form, without_from
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
 G1, G2 = "http://example.org/g1", "http://example.org/g2"

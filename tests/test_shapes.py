@@ -17,7 +17,7 @@ from rdflib import OWL, RDF, RDFS, SH, BNode, Graph, URIRef
 from rdflib.collection import Collection
 
 from conftest import PROJECT, PROJECT_ROOT, SHAPE_FIXTURES as FIXTURES, untoc_kg_command
-from service.validation import Violation, read_graph, validate_files, validate_graph, violations
+from untoc_kg.validation import Violation, read_graph, validate_files, validate_graph, violations
 
 VALID = FIXTURES / "valid.trig"
 SHAPES_NS = "https://w3id.org/untoc-kg/shapes#"

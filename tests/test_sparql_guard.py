@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from service.sparql import guard
-from service.sparql.formats import NotAcceptable, choose, named_by
-from service.store import Dataset
+from untoc_kg.sparql import guard
+from untoc_kg.sparql.formats import NotAcceptable, choose, named_by
+from untoc_kg.store import Dataset
 
 BASE = "http://127.0.0.1:8000/"
 

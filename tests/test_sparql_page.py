@@ -14,8 +14,8 @@ import httpx
 import pytest
 
 from conftest import Server, free_port, requested_urls, start_server
-from service.project import Project
-from service.queryfiles import query_files
+from untoc_kg.project import Project
+from untoc_kg.queryfiles import query_files
 
 pytestmark = pytest.mark.browser
 

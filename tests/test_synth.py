@@ -10,10 +10,10 @@ import pytest
 from rdflib import Graph
 
 from conftest import untoc_kg_command
-from service.namespaces import CANONICAL_BASE
-from service.project import Project
-from service.synth import DOCUMENTS_PER_MEETING, documents, write_corpus
-from service.validation import read_graph, validate_graph
+from untoc_kg.namespaces import CANONICAL_BASE
+from untoc_kg.project import Project
+from untoc_kg.synth import DOCUMENTS_PER_MEETING, documents, write_corpus
+from untoc_kg.validation import read_graph, validate_graph
 
 
 def graphs_of(path: Path) -> dict[str, list[ox.Quad]]:

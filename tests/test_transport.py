@@ -10,7 +10,7 @@ from uvicorn.config import Config
 from uvicorn.protocols.http.h11_impl import H11Protocol
 from uvicorn.server import ServerState
 
-from service.transport import NoDelayH11Protocol
+from untoc_kg.transport import NoDelayH11Protocol
 
 
 async def nodelay_of_accepted_connection(protocol: type[H11Protocol]) -> int:

@@ -13,8 +13,8 @@ import pytest
 from rdflib import RDF, SH, Graph
 
 from conftest import PROJECT, PROJECT_ROOT, untoc_kg_command
-from service.locations import source_lines
-from service.validation import _command
+from untoc_kg.locations import source_lines
+from untoc_kg.validation import _command
 
 SCHEMA = PROJECT_ROOT / "docs" / "validation-report.schema.json"
 DATA = PROJECT_ROOT / "data" / "secretariat-note-2024-07-04.trig"

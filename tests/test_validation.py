@@ -20,8 +20,8 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor, translateQuery
 
-from service.synth import write_corpus
-from service.validation import (Gate, Violation, _Frozen, _Layers, _plan, _Triples, read_graph, validate_graph,
+from untoc_kg.synth import write_corpus
+from untoc_kg.validation import (Gate, Violation, _Frozen, _Layers, _plan, _Triples, read_graph, validate_graph,
                                 validate_many, violations)
 from conftest import PROJECT
 from test_shapes import LINK_RULES, RULES, UPDATE_PREFIXES, VALID, copy

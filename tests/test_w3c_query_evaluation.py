@@ -25,12 +25,12 @@ from rdflib.collection import Collection
 from rdflib.compare import isomorphic
 
 from conftest import PROJECT_ROOT, W3C_DIR, require_shared
-from service.sparql import guard
-from service.sparql.execution import run
-from service.sparql.formats import ResultFormat
-from service.store import Dataset
-from service.store.manifest import Manifest
-from service.store.oxigraph import OxigraphStore
+from untoc_kg.sparql import guard
+from untoc_kg.sparql.execution import run
+from untoc_kg.sparql.formats import ResultFormat
+from untoc_kg.store import Dataset
+from untoc_kg.store.manifest import Manifest
+from untoc_kg.store.oxigraph import OxigraphStore
 
 MANIFEST = W3C_DIR / "manifest-sparql11-query.ttl"
 FAILURES_FILE = PROJECT_ROOT / "tests" / "w3c-query-evaluation-failures.txt"

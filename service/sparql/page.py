@@ -1,7 +1,7 @@
 """The query page: what a browser gets at /sparql, an editor that works with no internet access.
 
 Everything it needs (script, style, highlighter) is served from ``/static``; the examples are the
-researchers' queries in ``queries/``, read through ``service.queryfiles``.
+researchers' queries in ``queries/``, read through ``untoc_kg.queryfiles``.
 """
 
 from __future__ import annotations

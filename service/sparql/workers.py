@@ -1,7 +1,7 @@
 """Query worker processes with a hard time limit, and the pool that keeps them warm.
 
 Neither pyoxigraph nor a Python thread can be stopped in the middle of a query, so every query
-runs in a worker process (``python -m service.sparql.workers``) that the server kills at the
+runs in a worker process (``python -m untoc_kg.sparql.workers``) that the server kills at the
 deadline. Workers open the store read-only themselves (its engine cannot be pickled), read one
 JSON job per line on stdin and answer with frames on stdout: a type byte, a 4-byte length, a
 payload. The server reads those frames on its event loop, so queries never block it, and the pipe
@@ -112,7 +112,7 @@ class Worker:
         loop = asyncio.get_running_loop()
         transport, protocol = await loop.subprocess_exec(
             lambda: asyncio.subprocess.SubprocessStreamProtocol(limit=_READ_LIMIT, loop=loop),
-            sys.executable, "-m", "service.sparql.workers",
+            sys.executable, "-m", "untoc_kg.sparql.workers",
             stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE, stderr=None,
             env={**os.environ, SETTINGS_VARIABLE: settings.to_env()},
         )
@@ -381,7 +381,7 @@ class _Rest:
 
 async def _aborted(worker: Worker) -> bool:
     """Whether the worker died of SIGABRT: how Rust ends a process whose allocation failed under
-    its memory cap (``worker_memory_mb``, set by ``service.limits.apply_worker_memory_limit``)."""
+    its memory cap (``worker_memory_mb``, set by ``untoc_kg.limits.apply_worker_memory_limit``)."""
     try:
         await asyncio.wait_for(asyncio.shield(worker.process.wait()), 2.0)
     except TimeoutError:

@@ -1,6 +1,6 @@
 """HTTP transport to a SPARQL query endpoint: pooled ``http.client`` connections, and answer bodies.
 
-Kept apart from ``service.store.remote`` because nothing here knows SPARQL: it posts forms and hands
+Kept apart from ``untoc_kg.store.remote`` because nothing here knows SPARQL: it posts forms and hands
 back bodies, streamed (``ChunkReader``) or spooled (``Spool``). The standard library's client is
 used because a small query costs the server a few ms and httpx's own cost would show; httpx is
 used only when a proxy must carry the queries.

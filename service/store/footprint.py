@@ -5,7 +5,7 @@ the server check the graph of every quad a pattern reads (a heavy join pays 2 to
 A query whose every triple pattern provably cannot match a hidden graph's triple answers the same
 without them; ``may_match_hidden`` proves that from the hidden graphs' ``Footprint``, reading the
 query's patterns with a small SPARQL reader (``Patterns``) that gives up on whatever it does not
-recognise. ``RemoteStore`` (``service.store.remote``) reads the footprints and sends the pragmas.
+recognise. ``RemoteStore`` (``untoc_kg.store.remote``) reads the footprints and sends the pragmas.
 """
 
 from __future__ import annotations

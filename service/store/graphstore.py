@@ -2,7 +2,7 @@
 
 Writes go through the Graph Store HTTP Protocol on a separate, authenticated endpoint, so that the
 query endpoint the service reads from never needs the right to update. The manifest written last
-is what ``RemoteStore`` (``service.store.remote``) reads to know which graphs it serves.
+is what ``RemoteStore`` (``untoc_kg.store.remote``) reads to know which graphs it serves.
 """
 
 from __future__ import annotations

@@ -37,8 +37,8 @@ here, like an anytime answer); SERVICE is sent with the caller's dataset applied
 unless the query needs none); a query's own ``define`` pragmas would undo the exclusions (refused).
 docs/benchmarks.md lists them all.
 
-Beside this module: ``service.store.footprint`` proves when a query can go without the pragmas,
-``service.store.connections`` carries the requests and bodies, and ``service.store.graphstore``
+Beside this module: ``untoc_kg.store.footprint`` proves when a query can go without the pragmas,
+``untoc_kg.store.connections`` carries the requests and bodies, and ``untoc_kg.store.graphstore``
 loads the graphs and writes the manifest graph that this store reads.
 """
 
