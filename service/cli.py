@@ -310,8 +310,11 @@ def _ingest(args: argparse.Namespace) -> int:
     from .ingest.report import summary
     from .ingest.run import Options, ingest
 
+    project = Project(args.project)
+    if project.packaged and args.out is None:
+        raise UsageError("the installed graph is read-only: give --project a checkout of untoc-kg, or --out FILE")
     options = Options(tuple(args.paths), args.lang, args.out, args.force, args.allow_conflicts)
-    reports = ingest(options, Project(args.project), _progress_bar if sys.stderr.isatty() else None)
+    reports = ingest(options, project, _progress_bar if sys.stderr.isatty() else None)
     for report in reports:
         print(report.text(), file=sys.stderr if report.status else sys.stdout)
     print(summary(reports), end="")

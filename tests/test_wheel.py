@@ -116,3 +116,13 @@ def test_without_its_graph_the_installed_command_says_so(installed: Installed) -
     result = installed.run("untoc-kg", "--project", str(installed.cwd), "serve", "--port", str(free_port()))
     assert result.returncode == 2
     assert result.stderr.startswith(f"untoc-kg serve: no graph in {installed.cwd}: ")
+
+
+def test_the_installed_graph_is_not_written_by_ingest(installed: Installed) -> None:
+    """The packaged graph lives among installed files: ingest names a checkout or an output instead."""
+    document = installed.cwd / "note.txt"
+    document.write_text("CTOC/COP/WG.6/2031/2 Distr.: General 1 March 2031 Original: English\n", encoding="utf-8")
+    result = installed.run("untoc-kg", "ingest", str(document))
+    assert result.returncode == 2
+    assert result.stderr == ("untoc-kg ingest: the installed graph is read-only: give --project a checkout of "
+                             "untoc-kg, or --out FILE\n")
