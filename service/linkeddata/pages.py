@@ -236,13 +236,22 @@ def index_page(site: Site, kind: catalog.Kind, lang: str, sort: str, page: int, 
     return render("index.html", **context)
 
 
+def _kind_counts(site: Site) -> list[tuple[str, int]]:
+    """How many things of each kind, counted once per store (it never changes): the documents' count
+    follows rdfs:subClassOf*, which under load cost cheap queries of other clients their latency."""
+    counts = site.cache.get("kind counts")
+    if counts is None:
+        counts = site.cache["kind counts"] = [(slug, catalog.count(site.store, kind)) for slug, kind in catalog.KINDS.items()]
+    return counts
+
+
 def home_page(site: Site, lang: str, path: str, query: dict[str, str]) -> str:
     graphs = catalog.graph_rows(site.store)
     vocabularies = [(URIRef(site.base + name), Literal(MESSAGES[lang][name], lang=lang)) for name in ("ontology", "shapes")]
     labels = Labels([*labels_of(site.store, [URIRef(g) for g, _ in graphs]), *vocabularies], lang)
     context = {
         **page_context(site, lang, path, query),
-        "kinds": [(slug, catalog.count(site.store, kind)) for slug, kind in catalog.KINDS.items()],
+        "kinds": _kind_counts(site),
         "triples": site.manifest.triples,
         "graphs": [(Value(labels(g), href(site.base, g)), n) for g, n in graphs],
         "built_at": site.manifest.built_at,
