@@ -71,18 +71,19 @@ class FirstPage:
         self.r.add(doc, RDF.type, UNTOC.Document, symbol)
         self.r.add(doc, UNTOC.symbol, Literal(m.symbol.value.text), symbol)
         self.r.add(doc, UNTOC.officialCopy, names.official_copy(m.symbol.value.text), symbol)
-        self.languages()
-        conference = self.conference()
+        self.issue()
+        self.conference()
         # A group's document that prints "Thirteenth session" means the group's thirteenth meeting.
         of_conference = m.session is not None and m.symbol.value.body is None
-        target = self.session() if of_conference else self.meeting(conference)
+        target = self.session() if of_conference else self.meeting()
         reports_on_target = self.kind(target)
         if target is not None and not reports_on_target:  # a report's meeting line is the meeting it reports on
             self.r.add(doc, UNTOC.preparedFor, target, *self.target_spans())
         self.title()
         self.agenda(target)
 
-    def languages(self) -> None:
+    def issue(self) -> None:
+        """How this version was issued: distribution, date, original language, its own language."""
         m, doc = self.m, self.r.doc
         if m.distribution:
             self.r.add(doc, UNTOC.distribution, Literal(m.distribution.value), self.ev(m.distribution))
@@ -93,7 +94,7 @@ class FirstPage:
         if m.version:
             self.r.add(doc, UNTOC.writtenIn, Literal(m.version.value, datatype=XSD.language), self.ev(m.version))
 
-    def conference(self) -> Evidence:
+    def conference(self) -> None:
         """The Conference, by its name where the page prints it whole, else by the symbol's organ
         (``CTOC/COP`` is the Conference's series); its span is also the evidence that the groups
         whose documents it heads are its subsidiary bodies."""
@@ -105,7 +106,6 @@ class FirstPage:
             span = Evidence(self.passage, symbol.start, symbol.start + len(self.m.symbol.value.root))
         self.r.conference(span)
         self.r.subsidiary.append(span)
-        return span
 
     def target_spans(self) -> list[Evidence]:
         m = self.m
@@ -134,7 +134,7 @@ class FirstPage:
             return None
         return self.bodies.get(" ".join(lexicon.fold(self.m.body_name.value).split()))
 
-    def meeting(self, conference: Evidence) -> URIRef | None:
+    def meeting(self) -> URIRef | None:
         """The meeting the page is for (or, for a report, on): its group's series and first day."""
         m = self.m
         series = self.series()
