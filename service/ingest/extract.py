@@ -392,7 +392,7 @@ class _Reader:
         symbol = SYMBOL.search(footnote.text) if footnote and passage.text.endswith("*") else None
         if symbol is None or self.session is None:
             reason = "no footnote gives the agenda's symbol" if symbol is None else \
-                "it is the agenda of a meeting, not of a session (agendaOf takes a session)"
+                "it is the agenda of a meeting, which only a first page with its symbol states (firstpage.py)"
             self.out.notes.append(f"{passage.name}: agenda items not recorded: {reason}")
             return
         self.consumed.add(footnote.name)
@@ -453,8 +453,8 @@ class _Reader:
             self._header_meeting(passage, self.ev(passage, *mention.span), passage.text)
         for part in re.split(r",\s*", passage.text):
             if self.p.agenda.match(part):
-                self.out.notes.append(f"{passage.name}: {part!r} names the agenda of a meeting, which the model cannot "
-                                      "state (agendaOf takes a session): not recorded")
+                self.out.notes.append(f"{passage.name}: {part!r} names the agenda of a meeting, which only a first "
+                                      "page with its symbol states (firstpage.py): not recorded")
 
     def _header_meeting(self, passage: Passage, name_span: Evidence, ordinal_text: str) -> URIRef:
         """The meeting a first page is about, named by its group and first day; its ordinal when printed."""
