@@ -75,6 +75,7 @@ def ingest(options: Options, project: Project, progress: Progress | None = None)
         raise ValueError(f"--out names one output file, and {len(files)} documents were given")
     merged = Merged(project.data_files())
     accepted: dict[Path, Graph] = {}
+    written: dict[Path, Report] = {}
     reports = []
     for index, path in enumerate(files):
         if progress is not None:
@@ -85,12 +86,12 @@ def ingest(options: Options, project: Project, progress: Progress | None = None)
         except _Refused as refused:
             report.outcome, report.status = f"refused: {refused}", refused.status
         else:
-            accepted[out] = graph
+            accepted[out], written[out] = graph, report
             report.outcome = f"wrote {out}"
         reports.append(report)
     if progress is not None:
         progress(len(files), len(files), files[-1])
-    _write_all(accepted, [r for r in reports if r.status == 0])
+    _write_all(accepted, written)
     return reports
 
 
@@ -167,7 +168,7 @@ def _violations(graph: Graph, project: Project) -> str:
     return "" if result.conforms else result.text
 
 
-def _write_all(accepted: dict[Path, Graph], reports: list[Report]) -> None:
+def _write_all(accepted: dict[Path, Graph], reports: dict[Path, Report]) -> None:
     """Every accepted graph to a temporary file beside its output, then all renamed into place, and
     the reports beside them: a failure before the renames leaves ``data/`` as it was."""
     temporaries: dict[Path, str] = {}
@@ -185,6 +186,5 @@ def _write_all(accepted: dict[Path, Graph], reports: list[Report]) -> None:
         for temporary in temporaries.values():
             if os.path.exists(temporary):
                 os.unlink(temporary)
-    for report in reports:
-        out = Path(report.outcome.removeprefix("wrote "))
+    for out, report in reports.items():
         out.with_name(out.name + REPORT_SUFFIX).write_text(report.text(), encoding="utf-8")
