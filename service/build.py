@@ -280,10 +280,10 @@ def _refuse_foreign(store_dir: Path) -> None:
     """A build replaces its store folder whole: never a folder that is not a store it built (someone's
     files), only an empty or missing one, or one with a manifest."""
     if store_dir.is_file():
-        raise ValueError(f"--store {store_dir}: a file, not a folder")
+        raise ValueError(f"--store {store_dir}: not a folder")
     if store_dir.is_dir() and any(store_dir.iterdir()) and Manifest.read(store_dir) is None:
-        raise ValueError(f"--store {store_dir}: the folder holds files but no store built by untoc-kg; "
-                         "give an empty or new folder")
+        raise ValueError(f"--store {store_dir}: the folder holds no store built by untoc-kg "
+                         "(give a new or empty folder, or one made by untoc-kg build --store)")
 
 
 def _swap(staging: Path, store_dir: Path) -> None:

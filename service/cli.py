@@ -283,18 +283,15 @@ def _query(args: argparse.Namespace) -> int:
     from .store.oxigraph import OxigraphStore
 
     text = resolve_query(args.query, Project(args.project) if args.no_project_data else _project(args))
-    folder = args.store
-    if folder is not None and folder.exists():  # a build into it would replace whatever the folder holds
-        if not folder.is_dir() or not os.access(folder, os.R_OK | os.X_OK):
-            raise UsageError(f"--store {folder}: {'not a folder' if folder.is_file() else 'cannot read this folder'}")
+    folder = args.store  # a file, or a folder of someone's files, is refused by the build (build.py)
+    if folder is not None and folder.is_dir():
+        if not os.access(folder, os.R_OK | os.X_OK):
+            raise UsageError(f"--store {folder}: cannot read this folder")
         try:
-            built = Manifest.read(folder)
+            Manifest.read(folder)
         except (ValueError, TypeError) as error:
             raise UsageError(f"--store {folder}: unreadable manifest ({error}); "
                              "rebuild it with untoc-kg build") from None
-        if built is None and any(folder.iterdir()):
-            raise UsageError(f"--store {folder}: the folder holds no store built by untoc-kg "
-                             "(give a new or empty folder, or one made by untoc-kg build --store)")
     with OxigraphStore.open(_ensure_store(args, _base(args))) as store:
         try:
             results = store.query(text)

@@ -82,5 +82,5 @@ def test_build_never_replaces_a_folder_it_did_not_build(tmp_path: Path, capsys: 
     folder.mkdir()
     (folder / "thesis.txt").write_text("years of work")
     assert main(["build", "--store", str(folder)]) == 2
-    assert "holds files but no store built by untoc-kg" in capsys.readouterr().err
+    assert "the folder holds no store built by untoc-kg" in capsys.readouterr().err
     assert (folder / "thesis.txt").read_text() == "years of work"
