@@ -32,6 +32,9 @@ QUERY_PATHS = ("/sparql",)
 """Paths whose ``query`` / ``update`` parameters are SPARQL text and whose answers are query results."""
 
 QUERY_PARAMETERS = ("query", "update")
+QUERY_RUNS = "untoc_kg.query_runs"
+"""The scope key of a callback the query route calls once a worker runs the query: a query turns
+slow after running ``slow_query_seconds``, so waiting for a worker never makes a bystander slow."""
 MAX_CLIENTS_TRACKED = 10_000
 UNBUDGETED = frozenset({"127.0.0.1", "::1"})
 HEAD_OVERHEAD = 4  # ": " and CRLF around every header line, as on the wire
@@ -165,6 +168,11 @@ def _budgeted(scope: Scope) -> bool:
     return (scope.get("client") or ("", 0))[0] not in UNBUDGETED
 
 
+def charged_client(scope: Scope) -> str:
+    """The client a request is charged to; '' for the host's own loopback address, which may stand for many."""
+    return client_key(scope) if _budgeted(scope) else ""
+
+
 def _header(scope: Scope, name: bytes) -> bytes | None:
     for key, value in scope["headers"]:
         if key.lower() == name:
@@ -252,7 +260,10 @@ class LimitsMiddleware:
         503 naming the limit (or, once its answer has started, a cut connection).
         """
         run = _Running(asyncio.current_task())
-        watchdog = asyncio.get_running_loop().call_later(self.limits.slow_query_seconds, self._turned_slow, run)
+        loop = asyncio.get_running_loop()
+        watchdog: list[asyncio.TimerHandle] = []
+        scope[QUERY_RUNS] = lambda: watchdog.append(
+            loop.call_later(self.limits.slow_query_seconds, self._turned_slow, run))
 
         async def watched_send(message: Message) -> None:
             run.answering |= message["type"] == "http.response.start"
@@ -269,7 +280,8 @@ class LimitsMiddleware:
                               f"queries (slow: past slow_query_seconds = {_number(self.limits.slow_query_seconds)} s)",
                               retry_after=max(1, math.ceil(self.limits.slow_query_seconds))).send(send)
         finally:
-            watchdog.cancel()
+            for timer in watchdog:
+                timer.cancel()
             if run.slow:
                 self.slow -= 1
 

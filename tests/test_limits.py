@@ -17,13 +17,18 @@ LIMITS = Limits(max_body_bytes=1000, max_header_bytes=2000, max_query_length=100
 
 
 async def echo(scope, receive, send) -> None:
-    """Answers with the request body; for ``?stream``, three 1000-byte chunks; on /wait, after a pause."""
+    """Answers with the request body; for ``?stream``, three 1000-byte chunks; on /wait, after a pause;
+    for ``?slow``, a query that runs a while; for ``?queued``, one that waits a while for a worker."""
     body = b""
     while True:
         message = await receive()
         body += message.get("body", b"")
         if not message.get("more_body"):
             break
+    if scope["query_string"] == b"queued":
+        await asyncio.sleep(0.3)
+    if scope["query_string"] in (b"slow", b"queued"):
+        scope[limits_module.QUERY_RUNS]()
     if scope["path"] == "/wait" or scope["query_string"] == b"slow":
         await asyncio.sleep(0.3)
     if scope["query_string"] == b"stream":
@@ -238,6 +243,18 @@ def test_one_slow_query_runs_a_second_is_stopped() -> None:
     first, second, quick = run(scenario())
     assert (first.status_code, second.status_code, quick.status_code) == (200, 503, 200)
     assert "max_slow_queries = 1 queries" in second.text and second.headers["retry-after"] == "1"
+
+
+def test_waiting_for_a_worker_does_not_make_a_query_slow() -> None:
+    """The lane counts a query's running time: a quick query queued behind a slow one is not stopped."""
+    async def scenario() -> list[httpx.Response]:
+        limits = Limits(**{**LIMITS.__dict__, "max_concurrent": 10})
+        async with app(limits) as http:
+            first = asyncio.create_task(http.get("/sparql?slow"))
+            await asyncio.sleep(0.05)
+            queued = asyncio.create_task(http.get("/sparql?queued"))
+            return [await first, await queued]
+    assert [response.status_code for response in run(scenario())] == [200, 200]
 
 
 def test_slow_pages_are_not_stopped() -> None:

@@ -112,7 +112,7 @@ def test_an_answer_whose_rest_is_never_read_keeps_its_worker(settings: Settings)
         assert answer.rest is not None
         del answer
         await settled(pool)
-        assert pids(pool) == before and pool.idle.qsize() == 1
+        assert pids(pool) == before and len(pool.idle) == 1
         assert json.loads((await ask(pool)).first)["boolean"] is True
     with_pool(settings, scenario)
 
@@ -166,3 +166,55 @@ def cpu_ticks(pid: int) -> int:
     """User and system time of a process, in clock ticks (/proc/PID/stat fields 14 and 15)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return int(fields[11]) + int(fields[12])
+
+
+def test_a_client_holding_a_worker_may_not_take_the_last_idle_one(settings: Settings) -> None:
+    """Two expensive queries of one client leave the other worker to everyone else."""
+    async def scenario(pool: WorkerPool) -> None:
+        bomb = Job(cartesian(10, "(COUNT(*) AS ?n)"), format="json")
+        first = asyncio.create_task(pool.answer(bomb, "192.0.2.1"))
+        while not pool.leases:
+            await asyncio.sleep(0)
+        second = asyncio.create_task(pool.answer(bomb, "192.0.2.1"))
+        while not pool.waiting and len(pool.leases) < 2:  # the second has taken a worker, or waits for one
+            await asyncio.sleep(0)
+        bystander = await pool.answer(Job("ASK { ?s ?p ?o }", format="json"), "192.0.2.2")
+        assert json.loads(bystander.first)["boolean"] is True
+        assert not second.done() and len(pool.leases) == 1, "the bomber's second query must wait for its first"
+        for task in (first, second):
+            task.cancel()
+        await asyncio.gather(first, second, return_exceptions=True)
+    with_pool(replace(settings, query_workers=2), scenario)
+
+
+def test_the_host_itself_may_take_every_worker(settings: Settings) -> None:
+    """127.0.0.1 (no client in particular: a proxy, the host) is not held to the last-worker rule."""
+    async def scenario(pool: WorkerPool) -> None:
+        bomb = Job(cartesian(10, "(COUNT(*) AS ?n)"), format="json")
+        tasks = [asyncio.create_task(pool.answer(bomb, "")) for _ in range(2)]
+        while len(pool.leases) < 2:
+            await asyncio.sleep(0.01)
+        assert not pool.idle
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+    with_pool(replace(settings, query_workers=2), scenario)
+
+
+def test_a_killed_worker_gives_its_place_to_the_warm_spare_at_once(settings: Settings) -> None:
+    async def scenario(pool: WorkerPool) -> None:
+        assert pool.spare is not None and pool.spare.alive
+        spare = pool.spare.process.pid
+        bomb = asyncio.create_task(pool.answer(Job(cartesian(10, "(COUNT(*) AS ?n)"), format="json")))
+        while not pool.leases:
+            await asyncio.sleep(0)
+        while pool.leases:  # the time limit kills the bomb's worker
+            await asyncio.sleep(0.01)
+        assert [worker.process.pid for worker in pool.idle] == [spare], "the spare must serve with no start-up"
+        with pytest.raises(QueryFailed) as stopped:
+            await bomb
+        assert stopped.value.status == 504
+        await settled(pool)
+        assert pool.spare is not None and pool.spare.alive and pool.spare.process.pid != spare
+        assert json.loads((await ask(pool)).first)["boolean"] is True
+    with_pool(replace(settings, query_timeout=1.0), scenario)

@@ -13,6 +13,7 @@ from contextlib import asynccontextmanager
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import Response, StreamingResponse
 
+from ..limits import QUERY_RUNS, charged_client
 from ..negotiation import negotiate
 from . import description, guard
 from .formats import NotAcceptable
@@ -72,7 +73,7 @@ async def _answer(request: Request, operation: Operation) -> Response:
     settings = request.app.state.settings
     job = guard.plan(operation.query or "", operation.dataset, settings.base_iri, settings.service_allowlist,
                      request.headers.get("accept"), operation.format)
-    answer = await request.app.state.query_pool.answer(job)
+    answer = await request.app.state.query_pool.answer(job, charged_client(request.scope), request.scope.get(QUERY_RUNS))
     headers = _headers(answer.result_format.content_type)
     if answer.rest is None:
         return Response(answer.first, headers=headers)

@@ -10,6 +10,10 @@ gives back-pressure: a slow client slows the worker instead of filling memory.
 A client that leaves before its answer is complete does not cost a worker: the rest of the answer
 is read and dropped for up to ``SALVAGE_SECONDS``, and only a worker still busy after that is
 killed. Starting a replacement (Python, then the store) costs more CPU than most answers.
+
+An expensive query costs its own client, never a bystander: a client that already holds a worker
+may not take the last idle one, and a warm spare takes a killed worker's place at once, so that no
+query waits for a start-up.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import signal
 import struct
 import sys
 import time
-from collections.abc import AsyncIterator, Coroutine
+from collections.abc import AsyncIterator, Callable, Coroutine
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -177,33 +181,47 @@ class Answer:
 
 
 class WorkerPool:
-    """A fixed number of warm workers; a killed or dead worker is replaced by a fresh one."""
+    """A fixed number of warm workers and one warm spare; a killed or dead worker is replaced at once
+    by the spare, and a fresh spare starts in the background."""
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
-        self.idle: asyncio.LifoQueue[Worker] = asyncio.LifoQueue()
-        """Last in, first out: under light load one warm worker (its engine's caches) answers everything."""
+        self.idle: list[Worker] = []
+        """A stack: under light load one warm worker (its engine's caches) answers everything."""
+        self.waiting: list[asyncio.Future[None]] = []
+        """Requests waiting for a worker, woken whenever one goes idle."""
         self.workers: set[Worker] = set()
+        """The serving workers, idle or leased; the spare is not one of them until it takes a place."""
+        self.spare: Worker | None = None
         self.tasks: set[asyncio.Task[None]] = set()
         """Replacements starting and abandoned answers being drained."""
         self.leases: dict[Worker, asyncio.TimerHandle] = {}
+        self.holders: dict[Worker, str] = {}
+        """The client each leased worker answers, for the rule that keeps the last idle worker."""
 
     async def start(self) -> None:
         for _ in range(max(1, self.settings.query_workers)):
-            await self._add()
+            worker = await Worker.start(self.settings)
+            self.workers.add(worker)
+            self._put_idle(worker)
+        self.spare = await Worker.start(self.settings)
 
     async def close(self) -> None:
         await asyncio.gather(*self.tasks, return_exceptions=True)
-        await asyncio.gather(*(worker.stop() for worker in list(self.workers)))
+        spare = [self.spare] if self.spare is not None else []
+        await asyncio.gather(*(worker.stop() for worker in [*self.workers, *spare]))
         self.workers.clear()
+        self.spare = None
 
-    async def _add(self) -> None:
-        worker = await Worker.start(self.settings)
-        self.workers.add(worker)
-        self.idle.put_nowait(worker)
+    def _put_idle(self, worker: Worker) -> None:
+        self.idle.append(worker)
+        for waiter in self.waiting:
+            if not waiter.done():
+                waiter.set_result(None)
+        self.waiting.clear()
 
     def _retire(self, worker: Worker) -> None:
-        """Kill ``worker`` now and start its replacement in a task of its own.
+        """Kill ``worker`` now, give its place to the spare, and start a new spare in a task of its own.
 
         Synchronous on purpose: it is called while a request is being cancelled (client gone),
         when any ``await`` could be interrupted and leave the pool one worker short. Idempotent:
@@ -212,10 +230,15 @@ class WorkerPool:
         if worker not in self.workers:
             return
         self.workers.discard(worker)
+        self.holders.pop(worker, None)
         lease = self.leases.pop(worker, None)
         if lease is not None:
             lease.cancel()
         worker.kill()
+        if self.spare is not None:
+            self.workers.add(self.spare)
+            self._put_idle(self.spare)
+            self.spare = None
         self._background(self._replace(worker))
 
     def _background(self, work: Coroutine[None, None, None]) -> None:
@@ -262,25 +285,38 @@ class WorkerPool:
     def _release(self, worker: Worker) -> None:
         """``worker`` finished its job cleanly: back to the idle queue (unless its lease just expired)."""
         lease = self.leases.pop(worker, None)
+        self.holders.pop(worker, None)
         if lease is not None:
             lease.cancel()
-            self.idle.put_nowait(worker)
+            self._put_idle(worker)
 
     async def _replace(self, worker: Worker) -> None:
+        """Once ``worker`` is gone, start another: the spare, or a serving worker if the spare was missing."""
         await worker.process.wait()
-        await self._add()
+        fresh = await Worker.start(self.settings)
+        if len(self.workers) < max(1, self.settings.query_workers):
+            self.workers.add(fresh)
+            self._put_idle(fresh)
+        else:
+            self.spare = fresh
 
-    async def answer(self, job: Job) -> Answer:
-        """Run ``job`` within the time limit; raises QueryFailed with the status to send when it cannot.
+    async def answer(self, job: Job, client: str = "", runs: Callable[[], None] | None = None) -> Answer:
+        """Run ``job`` for ``client`` within the time limit; raises QueryFailed with the status to send
+        when it cannot. An empty ``client`` is no one's in particular (the host itself, a proxy);
+        ``runs`` is told when a worker has been found and the query starts.
 
         Waiting for a free worker is bounded by the time limit too, but answered with 503: a query
         that never ran did not hit the limit. The deadline then covers evaluation and the whole
         transfer: the lease kills a worker that still runs at the deadline, which ends any read of
         its pipe.
         """
-        worker = await self._acquire(time.monotonic() + self.settings.query_timeout)
+        worker = await self._acquire(time.monotonic() + self.settings.query_timeout, client)
         deadline = time.monotonic() + self.settings.query_timeout
         self._lease(worker, deadline)
+        if client:
+            self.holders[worker] = client
+        if runs is not None:
+            runs()
         try:
             await worker.send(job)
             kind, payload = await self._next(worker)
@@ -306,18 +342,38 @@ class WorkerPool:
             raise QueryFailed(500, _failure_message(kind, first))
         return Answer(result_format, first, _Rest(self, worker))
 
-    async def _acquire(self, deadline: float) -> Worker:
-        """A live idle worker; a dead one met on the way is replaced. 503 when none frees up in time."""
+    async def _acquire(self, deadline: float, client: str) -> Worker:
+        """A live idle worker; a dead one met on the way is replaced. 503 when none frees up in time.
+
+        Taking a worker never awaits, so a request cancelled while it waits cannot lose one.
+        """
         while True:
-            try:
-                async with asyncio.timeout(max(0.0, deadline - time.monotonic())):  # a cancelled get loses no worker
-                    worker = await self.idle.get()
-            except TimeoutError:
-                raise QueryFailed(503, f"every query worker stayed busy for {self.settings.query_timeout:g} s; "
-                                       "try again later") from None
-            if worker.alive:
+            worker = self._take(client)
+            if worker is None:
+                await self._wait_for_idle(deadline)
+            elif worker.alive:
                 return worker
-            self._retire(worker)
+            else:
+                self._retire(worker)
+
+    def _take(self, client: str) -> Worker | None:
+        """The idle worker ``client`` may have: not the last one if it already holds a worker."""
+        if not self.idle or (len(self.idle) == 1 and client and client in self.holders.values()):
+            return None
+        return self.idle.pop()
+
+    async def _wait_for_idle(self, deadline: float) -> None:
+        waiter = asyncio.get_running_loop().create_future()
+        self.waiting.append(waiter)
+        try:
+            async with asyncio.timeout(max(0.0, deadline - time.monotonic())):
+                await waiter
+        except TimeoutError:
+            raise QueryFailed(503, f"no query worker was free for {self.settings.query_timeout:g} s (a client "
+                                   "holding one may not take the last); try again later") from None
+        finally:
+            if waiter in self.waiting:
+                self.waiting.remove(waiter)
 
     async def _next(self, worker: Worker) -> tuple[bytes, bytes]:
         """The worker's next frame; QueryFailed when the worker dies (the lease kills it at the deadline)."""
