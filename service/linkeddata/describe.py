@@ -177,16 +177,28 @@ def _add_context(store: Store, graph: Graph, untoc: str, subject: URIRef) -> Non
 
 
 def _add_sources(store: Store, graph: Graph, untoc: str, iri: str, document_url: str) -> None:
-    """State what the description is about, and the source graphs (and their documents) its facts come from."""
+    """State what the description is about, the source graphs its facts come from, and their documents
+    with the symbol and issue date of each: a fact such as a meeting's status holds as of its source's
+    date, so the date comes along with the source (``reported_in`` says which graph states which value)."""
     document = URIRef(document_url)
     graph.add((document, RDF.type, FOAF.Document))
     graph.add((document, FOAF.primaryTopic, URIRef(iri)))
     source_document = term(untoc + "sourceDocument")
     query = f"SELECT DISTINCT ?g ?doc {{ GRAPH ?g {{ {term(iri)} ?p ?o }} OPTIONAL {{ ?g {source_document} ?doc }} }}"
+    documents: set[URIRef] = set()
     for row in store.query(query):
         graph.add((document, DCTERMS.source, to_rdflib(row["g"])))
-        if row["doc"] is not None:
-            graph.add((to_rdflib(row["g"]), URIRef(untoc + "sourceDocument"), to_rdflib(row["doc"])))
+        if isinstance(row["doc"], ox.NamedNode):
+            documents.add(URIRef(row["doc"].value))
+            graph.add((to_rdflib(row["g"]), URIRef(untoc + "sourceDocument"), URIRef(row["doc"].value)))
+    _add_subject_triples(store, graph, documents, predicates=(URIRef(untoc + "symbol"), URIRef(untoc + "issuedOn")))
+
+
+def reported_in(store: Store, iri: str, predicate: str) -> list[tuple[URIRef | BNode | Literal, URIRef]]:
+    """Each value of ``predicate`` for ``iri`` with each named graph that states it: a value that holds
+    as of its source's date (a meeting's status) is only meaningful with the source that reports it."""
+    query = f"SELECT DISTINCT ?o ?g {{ GRAPH ?g {{ {term(iri)} {term(predicate)} ?o }} }}"
+    return [(to_rdflib(row["o"]), URIRef(row["g"].value)) for row in store.query(query)]
 
 
 def _add_labels(store: Store, graph: Graph) -> None:

@@ -33,6 +33,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vocabularies": "vocabularies", "class_partitions": "instances per class", "language": "Language",
         "symbol": "symbol", "bad_request": "Bad request", "built": "Store built", "summary": "In brief",
         "per_year": "Meetings per year", "ordinal": "No.", "dates": "Dates", "place": "Place",
+        "reported_by": "reported by", "dated": "of",
     },
     "es": {
         "home": "Inicio",
@@ -65,5 +66,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "language": "Idioma", "symbol": "signatura", "bad_request": "Solicitud incorrecta", "built": "Almacén construido",
         "summary": "En resumen",
         "per_year": "Reuniones por año", "ordinal": "Núm.", "dates": "Fechas", "place": "Lugar",
+        "reported_by": "según", "dated": "de fecha",
     },
 }

@@ -20,7 +20,7 @@ from ..html import render
 from ..namespaces import ontology_namespace, symbol_path
 from . import catalog, void
 from .dumps import Dump
-from .describe import Description, labels_of, term
+from .describe import Description, labels_of, reported_in, term
 from .formats import JSONLD, prefixed_name, script_json, serialize
 from .i18n import LANGUAGES, MESSAGES
 from .resources import RDF_FORMATS, href, local_name, unlabelled
@@ -140,7 +140,8 @@ def resource_page(site: Site, description: Description, lang: str, page: int, pa
         "alternates": [(f.extension, f.media_type, f"{path}.{f.extension}") for f in RDF_FORMATS],
         "jsonld": script_json(serialize(graph, JSONLD, site.context, site.context_url)),
         **_history(site, description.iri, lang, untoc + "WorkingGroup" in types),
-        "summary": summary(graph, subject, untoc, labels, lambda node: value_of(site, node, labels)),
+        "summary": summary(graph, subject, untoc, labels, lambda node: value_of(site, node, labels),
+                           lambda predicate: reported_in(site.store, description.iri, predicate)),
     }
     return render("resource.html", **context)
 
