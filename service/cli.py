@@ -17,6 +17,7 @@ from .namespaces import default_base_iri
 from .project import Project
 from .store import StoreError
 from .store.manifest import Manifest
+from .store.memory import MODES, copies, decide, default_budget_mb
 from .consistency import contradictions, load
 from .validation import REPORT_FORMATS, Verdict, validate_files
 
@@ -69,6 +70,13 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--no-access-log", action="store_true",
                        help="log no line per request (a busy endpoint spends some 5%% of its CPU on them)")
     _add_limit_options(serve)
+    serve.add_argument("--in-memory", default="auto", metavar="{auto,always,never}",
+                       help="copy the store into the memory of each process that queries it (most queries run faster, "
+                            "docs/sparql.md; each process holds a copy); auto: when every copy fits --memory-budget-mb "
+                            "and one leaves half of --worker-memory-mb for queries (default auto)")
+    serve.add_argument("--memory-budget-mb", metavar="N",
+                       help="memory that all in-memory copies may take together, in MiB "
+                            "(default: half of the memory available at start)")
     serve.add_argument("--endpoint", metavar="URL", help="serve a SPARQL 1.1 server's data instead of the embedded store")
     serve.set_defaults(run=_serve)
 
@@ -327,14 +335,38 @@ def _progress_bar(done: int, total: int, path: Path) -> None:
     print(f"\r{line[:120]:<120}", end=end, file=sys.stderr, flush=True)
 
 
+def _memory_budget_mb(args: argparse.Namespace) -> int | None:
+    """``--memory-budget-mb`` (None when not given), after checking ``--in-memory``: both refused in one
+    line before anything is built. Not argparse's own checks, which print the usage too."""
+    if args.in_memory not in MODES:
+        raise UsageError(f"--in-memory takes auto, always or never, not {args.in_memory!r}")
+    budget = args.memory_budget_mb
+    if budget is not None and not (budget.isascii() and budget.isdigit()):
+        raise UsageError(f"--memory-budget-mb takes a whole number of MiB, not {budget!r}")
+    return None if budget is None else int(budget)
+
+
+def _in_memory(args: argparse.Namespace, store_dir: Path, budget_mb: int | None) -> bool:
+    """``--in-memory`` resolved once, in the parent, so that every process agrees; the decision and
+    why go to stderr."""
+    quads = Manifest.read(store_dir).quads
+    budget = default_budget_mb() if budget_mb is None else budget_mb
+    decision = decide(args.in_memory, quads, copies(args.workers, args.query_workers), budget, args.worker_memory_mb)
+    print(f"untoc-kg: --in-memory {decision.reason}", file=sys.stderr, flush=True)
+    return decision.in_memory
+
+
 def _serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .transport import NoDelayH11Protocol
 
+    budget_mb = _memory_budget_mb(args)
     base_iri = args.base_iri or default_base_iri(args.host, args.port)
+    store_dir = _remote_store_dir(args, base_iri) if args.endpoint else _ensure_store(args, base_iri)
     settings = Settings(
-        store_dir=_remote_store_dir(args, base_iri) if args.endpoint else _ensure_store(args, base_iri),
+        store_dir=store_dir,
+        in_memory=False if args.endpoint else _in_memory(args, store_dir, budget_mb),
         endpoint=args.endpoint,
         base_iri=base_iri,
         project_dir=args.project,

@@ -37,6 +37,8 @@ class Settings:
     max_slow_queries: int = 1
     slow_query_seconds: float = 1.0
     endpoint: str | None = None
+    in_memory: bool = False
+    """Whether each process copies the embedded store into memory: resolved once by ``untoc-kg serve``."""
 
     def to_env(self) -> str:
         values = asdict(self)

@@ -84,3 +84,27 @@ def test_build_never_replaces_a_folder_it_did_not_build(tmp_path: Path, capsys: 
     assert main(["build", "--store", str(folder)]) == 2
     assert "the folder holds no store built by untoc-kg" in capsys.readouterr().err
     assert (folder / "thesis.txt").read_text() == "years of work"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (("--in-memory", "sometimes"), "--in-memory takes auto, always or never, not 'sometimes'"),
+    (("--memory-budget-mb", "lots"), "--memory-budget-mb takes a whole number of MiB, not 'lots'"),
+    (("--memory-budget-mb", "-1"), "--memory-budget-mb takes a whole number of MiB, not '-1'"),
+])
+def test_bad_in_memory_options_are_one_line_errors(args: tuple[str, ...], message: str) -> None:
+    result = run("serve", "--port", "0", *args)
+    assert (result.returncode, result.stderr) == (2, f"untoc-kg serve: {message}\n")
+
+
+def test_serve_in_memory_always_is_refused_when_a_copy_cannot_fit_the_worker_cap(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Refused in one line before anything starts: the copy is made under each query worker's cap."""
+    from untoc_kg.build import BuildInputs, build
+
+    data = tmp_path / "one.nt"
+    data.write_text('<http://example.org/a> <http://example.org/p> "a" .\n')
+    build(BuildInputs("http://127.0.0.1:8000/", None, (data,)), tmp_path / "store")
+    assert main(["serve", "--store", str(tmp_path / "store"), "--in-memory", "always", "--worker-memory-mb", "256"]) == 2
+    assert capsys.readouterr().err == ("untoc-kg serve: --in-memory always: one copy of the store (~191 MiB while it "
+                                       "loads) needs --worker-memory-mb 383 or more to leave half for queries, not 256 "
+                                       "(or use --in-memory auto)\n")

@@ -30,6 +30,11 @@ class Manifest:
     store_format: int = 1
 
     @property
+    def quads(self) -> int:
+        """Quads in the built store: every named graph's, plus the merged default graph's triples."""
+        return self.triples + sum(size for graph, size in self.graph_sizes.items() if graph)
+
+    @property
     def current(self) -> bool:
         """Whether this version of untoc-kg can serve the store as built."""
         return self.store_format == STORE_FORMAT

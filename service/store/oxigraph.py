@@ -1,4 +1,4 @@
-"""The embedded backend: an on-disk Oxigraph store, opened read-only for serving."""
+"""The embedded backend: an on-disk Oxigraph store, opened read-only for serving, or copied into memory."""
 
 from __future__ import annotations
 
@@ -27,8 +27,9 @@ class OxigraphStore(Store):
         self.base_iri = manifest.base_iri
 
     @classmethod
-    def open(cls, store_dir: Path) -> "OxigraphStore":
-        """Open a store made by ``untoc-kg build`` read-only, as every serving worker does."""
+    def open(cls, store_dir: Path, in_memory: bool = False) -> "OxigraphStore":
+        """Open a store made by ``untoc-kg build`` read-only, as every serving worker does; ``in_memory``
+        copies it into an in-memory store, where most queries run faster (not all: docs/sparql.md)."""
         manifest = Manifest.read(store_dir)
         if manifest is None:
             raise StoreError(f"{store_dir} is not a store built by untoc-kg build (no manifest)")
@@ -36,9 +37,10 @@ class OxigraphStore(Store):
             raise StoreError(f"{store_dir} was built by another version of untoc-kg (store format "
                              f"{manifest.store_format}, this one reads {STORE_FORMAT}): run untoc-kg build again")
         try:
-            return cls(ox.Store.read_only(str(store_dir / ENGINE_DIR)), manifest)
+            engine = ox.Store.read_only(str(store_dir / ENGINE_DIR))
         except OSError as error:
             raise StoreError(f"cannot open the store at {store_dir}: {error}") from error
+        return cls(_copied_into_memory(engine) if in_memory else engine, manifest)
 
     def query(self, sparql: str, dataset: Dataset | None = None) -> QueryResults:
         options: dict[str, object] = {"base_iri": self.base_iri}
@@ -60,3 +62,16 @@ class OxigraphStore(Store):
         if self.manifest.graph_sizes.get(""):
             for row in self.engine.query(f"SELECT ?s ?p ?o {ONLY_IN_THE_DEFAULT_GRAPH}"):
                 yield ox.Quad(row["s"], row["p"], row["o"])
+
+
+def _copied_into_memory(disk: ox.Store) -> ox.Store:
+    """Every quad of ``disk`` (named graphs and the merged default graph) in a new in-memory store.
+
+    ``bulk_extend`` over ``quads_for_pattern`` is the fastest copy measured and the one with the
+    lowest peak: a transaction (``extend``) peaks at 1.6× the copy's size, an N-Quads dump loaded
+    with ``bulk_load`` holds the text as well. Reading RocksDB is most of the time. The disk store
+    closes when its last reference goes, on return.
+    """
+    memory = ox.Store()
+    memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+    return memory
