@@ -38,6 +38,10 @@ AGENDA, ITEM = f"<{DOC}CTOC/COP/2024/1>", f"<{DOC}CTOC/COP/2024/1/item/2>"
 DOCNOTE = f"<{NOTE}>"
 P1, P2, P3, PH = (f"<{NOTE}/passage/{n}>" for n in ("1", "2", "3", "heading"))
 SOURCE = "<https://w3id.org/untoc-kg/graph/secretariat-note-2024-07-04>"
+# Links out (docs/model.md, "Links out"), their terms in full: the updates declare no skos:, dcterms: or owl:.
+EXACT, SAME_AS = "<http://www.w3.org/2004/02/skos/core#exactMatch>", "<http://www.w3.org/2002/07/owl#sameAs>"
+Q1741 = "<http://www.wikidata.org/entity/Q1741>"
+LINKS = "<https://w3id.org/untoc-kg/graph/links-wikidata>"
 
 UPDATE_PREFIXES = f"""
 PREFIX rdfs: <{RDFS}>
@@ -383,10 +387,49 @@ RULES += [
          D44, "title-languages", "one per language", "UniqueLang"),
 ]
 
+
+def link_graph(node: str = LINKS, source: str | None = "<https://example.org/source>", comment: bool = True) -> str:
+    """The triples of a graph of links out whose one source references Q1741 (a valid one by default)."""
+    triples = [f'{node} a untoc:LinkGraph ; rdfs:label "Enlaces"@es, "Links"@en']
+    if comment:
+        triples.append(f'{node} rdfs:comment "Verified in the source it cites."@en')
+    if source is not None:
+        triples.append(f"{node} <http://purl.org/dc/terms/source> {source}")
+        if source.startswith("<"):
+            triples.append(f"{source} <http://purl.org/dc/terms/references> {Q1741}")
+    return " . ".join(triples)
+
+
+RULES += [
+    # Links out: the graph of links, and each link in it.
+    Rule("link-graph-iri", insert(link_graph(f"<{ID}links>")),
+         f"<{ID}links>", "LinkGraphShape", "graph/links-{dataset}", "Pattern"),
+    Rule("link-graph-uncited", insert(link_graph(source=None)),
+         LINKS, "LinkGraph-source", "at least one dcterms:source", "MinCount"),
+    Rule("link-graph-source-literal", insert(link_graph(source='"the README"')),
+         LINKS, "LinkGraph-source", "at least one dcterms:source", "NodeKind"),
+    Rule("link-graph-unexplained", insert(link_graph(comment=False)),
+         LINKS, "LinkGraph-comment", "how its links were verified", "QualifiedMinCount"),
+    Rule("link-page-url", insert(f"{link_graph()} . {VIENNA} {EXACT} <https://www.wikidata.org/wiki/Q1741>"),
+         VIENNA, "exactMatch-wikidata", "entity IRI", "Pattern"),
+    Rule("link-literal", insert(f'{link_graph()} . {VIENNA} {EXACT} "Q1741"'),
+         VIENNA, "exactMatch-wikidata", "entity IRI", "NodeKind"),
+    Rule("link-uncited", insert(f"{VIENNA} {EXACT} {Q1741}"),
+         VIENNA, "exactMatch-cited", "cited where it was verified", "SPARQL"),
+    Rule("link-other-item", insert(f"{link_graph()} . {VIENNA} {EXACT} <http://www.wikidata.org/entity/Q1742>"),
+         VIENNA, "exactMatch-cited", "cited where it was verified", "SPARQL"),
+    Rule("link-from-session", insert(f"{link_graph()} . {S12} {EXACT} {Q1741}"),
+         S12, "LinkShape", "Only the Conference", "Pattern"),
+    Rule("link-from-blank", insert(f"{link_graph()} . [] {EXACT} {Q1741}"),
+         None, "LinkShape", "Only the Conference", "NodeKind"),
+    Rule("same-as", insert(f"{VIENNA} {SAME_AS} {Q1741}"),
+         VIENNA, "sameAs-none", "never owl:sameAs", "MaxCount"),
+]
+
 # A blank node of each class breaks the IRI contract of its shape.
 IRI_NAMED = ["Mandate", "Conference", "Session", "Secretariat", "WorkingGroup", "Meeting", "Document", "Report",
              "Note", "ProvisionalAgenda", "BackgroundPaper", "DraftResolution", "DraftDecision", "ConferenceRoomPaper",
-             "InformationDocument", "AgendaItem", "Instrument", "Place", "Passage", "SourceGraph"]
+             "InformationDocument", "AgendaItem", "Instrument", "Place", "Passage", "SourceGraph", "LinkGraph"]
 RULES += [Rule(f"blank-{name}", insert(f"[] a untoc:{name}"), None, f"{name}Shape", "named by an IRI", "NodeKind")
           for name in IRI_NAMED]
 
