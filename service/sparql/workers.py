@@ -215,6 +215,10 @@ class WorkerPool:
 
     def _put_idle(self, worker: Worker) -> None:
         self.idle.append(worker)
+        self._wake()
+
+    def _wake(self) -> None:
+        """Let every waiting request look again: a worker went idle, or a client holds one less."""
         for waiter in self.waiting:
             if not waiter.done():
                 waiter.set_result(None)
@@ -237,8 +241,9 @@ class WorkerPool:
         worker.kill()
         if self.spare is not None:
             self.workers.add(self.spare)
-            self._put_idle(self.spare)
+            self.idle.append(self.spare)
             self.spare = None
+        self._wake()
         self._background(self._replace(worker))
 
     def _background(self, work: Coroutine[None, None, None]) -> None:
