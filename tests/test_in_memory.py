@@ -16,7 +16,7 @@ from untoc_kg.build import BuildInputs, build
 from untoc_kg.project import Project
 from untoc_kg.queryfiles import query_files
 from untoc_kg.store import Dataset
-from untoc_kg.store.memory import copies, copy_mb, decide, default_budget_mb, worker_memory_needed_mb
+from untoc_kg.store.memory import AUTO_MAX_QUADS, copies, copy_mb, decide, default_budget_mb, worker_memory_needed_mb
 from untoc_kg.store.oxigraph import OxigraphStore
 
 BASE = "http://in-memory.test/"
@@ -31,29 +31,37 @@ MILLION = 1_000_000
 # --- the decision -------------------------------------------------------------------------------------
 
 def test_auto_takes_memory_when_every_copy_fits_the_budget() -> None:
-    decision = decide("auto", MILLION, 4, budget_mb=4000, worker_memory_mb=2048)
+    decision = decide("auto", AUTO_MAX_QUADS, 4, budget_mb=4000, worker_memory_mb=2048)
     assert decision.in_memory
-    assert decision.reason == "auto: in memory, 4 copies × ~458 MiB ≤ budget 4,000 MiB"
+    assert decision.reason == "auto: in memory, 4 copies × ~46 MiB ≤ budget 4,000 MiB"
 
 
 def test_auto_stays_on_disk_when_the_copies_exceed_the_budget() -> None:
-    decision = decide("auto", MILLION, 4, budget_mb=1000, worker_memory_mb=2048)
+    decision = decide("auto", AUTO_MAX_QUADS, 4, budget_mb=100, worker_memory_mb=2048)
     assert not decision.in_memory
-    assert decision.reason == "auto: on disk, 4 copies × ~458 MiB > budget 1,000 MiB"
+    assert decision.reason == "auto: on disk, 4 copies × ~46 MiB > budget 100 MiB"
+
+
+def test_auto_stays_on_disk_for_a_store_too_large_to_gain() -> None:
+    """Above AUTO_MAX_QUADS the in-memory store loses on joins (measured, docs/sparql.md)."""
+    decision = decide("auto", AUTO_MAX_QUADS + 1, 4, budget_mb=10**6, worker_memory_mb=0)
+    assert not decision.in_memory
+    assert decision.reason.startswith("auto: on disk, 100,001 quads > 100,000: above that the in-memory store loses")
+    assert decide("always", AUTO_MAX_QUADS + 1, 4, budget_mb=0, worker_memory_mb=0).in_memory
 
 
 def test_auto_stays_on_disk_when_a_copy_would_take_half_the_worker_cap() -> None:
     """The copy is made under the query worker's heap cap, and half of the cap stays for queries."""
-    needed = worker_memory_needed_mb(MILLION)
-    assert decide("auto", MILLION, 4, budget_mb=10**6, worker_memory_mb=needed).in_memory
-    decision = decide("auto", MILLION, 4, budget_mb=10**6, worker_memory_mb=needed - 1)
+    needed = worker_memory_needed_mb(AUTO_MAX_QUADS)
+    assert decide("auto", AUTO_MAX_QUADS, 4, budget_mb=10**6, worker_memory_mb=needed).in_memory
+    decision = decide("auto", AUTO_MAX_QUADS, 4, budget_mb=10**6, worker_memory_mb=needed - 1)
     assert not decision.in_memory
-    assert decision.reason == ("auto: on disk, one copy of the store (~649 MiB while it loads) needs "
+    assert decision.reason == ("auto: on disk, one copy of the store (~237 MiB while it loads) needs "
                                f"--worker-memory-mb {needed:,} or more to leave half for queries, not {needed - 1:,}")
 
 
 def test_no_worker_cap_leaves_only_the_budget() -> None:
-    assert decide("auto", 10 * MILLION, 1, budget_mb=10**6, worker_memory_mb=0).in_memory
+    assert decide("auto", AUTO_MAX_QUADS, 1, budget_mb=10**6, worker_memory_mb=0).in_memory
 
 
 def test_never_is_on_disk_whatever_fits() -> None:

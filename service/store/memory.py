@@ -1,10 +1,12 @@
 """In memory or on disk: decided once, in the parent of every serving process, so that all agree.
 
-Most queries run 1.5–5× faster on an in-memory pyoxigraph store than on the RocksDB store that
-``untoc-kg build`` writes (not all: docs/sparql.md), but no process can share its copy: the HTTP process and each query
-worker (and the pool's warm spare) make their own at start. ``auto`` takes memory only when every
-copy fits the budget and one copy leaves at least half of a query worker's heap cap
-(``worker_memory_mb``) for evaluating queries, since the copy is made under that cap.
+On a small store every query runs 1.2–5× faster on an in-memory pyoxigraph store than on the
+RocksDB store that ``untoc-kg build`` writes; on a large one the in-memory store loses on joins
+through nodes that many graphs restate (docs/sparql.md has the measurements). No process can share
+its copy: the HTTP process and each query worker (and the pool's warm spare) make their own at
+start. ``auto`` takes memory only for a store of at most ``AUTO_MAX_QUADS``, when every copy fits
+the budget and one copy leaves at least half of a query worker's heap cap (``worker_memory_mb``)
+for evaluating queries, since the copy is made under that cap.
 """
 
 from __future__ import annotations
@@ -15,6 +17,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 MODES = ("auto", "always", "never")
+AUTO_MAX_QUADS = 100_000
+"""The largest store ``auto`` copies. Measured on the synthetic corpus, disk time ÷ memory time over
+the queries/ files and the bench mix: 18 k quads, 2.07× by geometric mean (slowest query 1.16×);
+88 k, 1.67× (0.76×); 353 k, 1.05× (0.15×); 1.7 M, 0.93× (0.09×)."""
 BYTES_PER_QUAD = 480
 """Heap an in-memory copy takes per quad: 460–470 bytes measured at 0.35 M and 1.7 M quads of the
 synthetic corpus (``untoc-kg synth``), whose passages are as long as the project's (docs/sparql.md)."""
@@ -77,6 +83,9 @@ def decide(mode: str, quads: int, processes: int, budget_mb: int, worker_memory_
             raise ValueError(f"--in-memory always: {why} (or use --in-memory auto)")
         return Decision(False, f"auto: on disk, {why}")
     total = f"{processes} copies × ~{one:,.0f} MiB"
+    if mode == "auto" and quads > AUTO_MAX_QUADS:
+        return Decision(False, f"auto: on disk, {quads:,} quads > {AUTO_MAX_QUADS:,}: above that the in-memory "
+                               "store loses on joins (docs/sparql.md); --in-memory always to copy anyway")
     if mode == "always":
         return Decision(True, f"always: in memory, {total}, as asked (budget not checked)")
     if processes * one > budget_mb:
