@@ -17,6 +17,7 @@ from untoc_kg.project import Project
 from untoc_kg.queryfiles import query_files
 from untoc_kg.store import Dataset
 from untoc_kg.store.memory import AUTO_MAX_QUADS, copies, copy_mb, decide, default_budget_mb, worker_memory_needed_mb
+from untoc_kg.store import oxigraph as oxigraph_module
 from untoc_kg.store.oxigraph import OxigraphStore
 
 BASE = "http://in-memory.test/"
@@ -145,6 +146,16 @@ COMPARED = [
 def test_the_copy_holds_every_quad(stores: tuple[OxigraphStore, OxigraphStore]) -> None:
     disk, memory = stores
     assert len(memory.engine) == len(disk.engine) == disk.manifest.quads
+    assert answer(memory, EVERY_QUAD) == answer(disk, EVERY_QUAD)
+
+
+def test_a_copy_made_in_many_batches_holds_every_quad(stores: tuple[OxigraphStore, OxigraphStore],
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """A large store is copied a batch at a time, so the copy never holds the GIL for long."""
+    disk, _ = stores
+    monkeypatch.setattr(oxigraph_module, "COPY_BATCH", 7)
+    memory = OxigraphStore(oxigraph_module._copied_into_memory(disk.engine), disk.manifest)
+    assert len(memory.engine) == disk.manifest.quads > 7
     assert answer(memory, EVERY_QUAD) == answer(disk, EVERY_QUAD)
 
 
