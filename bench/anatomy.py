@@ -34,7 +34,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import fields
 from pathlib import Path
 
 import httpx
@@ -47,7 +46,7 @@ from untoc_kg.sparql.formats import ResultFormat
 from untoc_kg.sparql.workers import WorkerPool
 from untoc_kg.store import Dataset, Store
 from untoc_kg.store.manifest import ENGINE_DIR, Manifest
-from untoc_kg.store.oxigraph import OxigraphStore
+from untoc_kg.store.oxigraph import OxigraphStore, copied_into_memory
 from untoc_kg.synth import write_corpus
 
 from .run import JSON, LIKE_PEERS, PY, TRIPLES_PER_DOCUMENT, UNTOC_KG, Server, _free_port, _last_line, queries, start
@@ -55,9 +54,6 @@ from .run import JSON, LIKE_PEERS, PY, TRIPLES_PER_DOCUMENT, UNTOC_KG, Server, _
 SMALL = ("one-resource lookup", "2-hop join, LIMIT 100")
 STARTUP_SECONDS = 300
 """Long enough for a server to copy a 1 M-triple store into memory in each of its processes."""
-CAN_COPY = "in_memory" in {f.name for f in fields(Settings)}
-"""Whether the service can copy its store into memory (``serve --in-memory``); our layers then run in memory,
-the configuration the in-memory floor is the limit of, unless ``--on-disk`` is given."""
 
 
 # --- in-process layers ------------------------------------------------------------------------------------
@@ -111,17 +107,15 @@ def through_pool(pool: WorkerPool, query: str, base: str) -> Callable[[], Awaita
 
 def pool_settings(store_dir: Path, base: str, in_memory: bool) -> Settings:
     """One query worker and the limits bench/run.py raises (LIKE_PEERS); the store in memory when ``in_memory``."""
-    memory = {"in_memory": True} if in_memory else {}
     return Settings(store_dir=store_dir, base_iri=base, query_workers=1, query_timeout=300, client_rate=1e6,
-                    client_burst=1e6, max_concurrent=1000, max_result_bytes=200_000_000, **memory)
+                    client_burst=1e6, max_concurrent=1000, max_result_bytes=200_000_000, in_memory=in_memory)
 
 
 async def in_process(store_dir: Path, base: str, mix: dict[str, str], samples: int,
                      in_memory: bool) -> dict[tuple[str, str], float]:
     """Median seconds per in-process layer and query, on the built store and an in-memory copy of it."""
     disk = ox.Store.read_only(str(store_dir / ENGINE_DIR))
-    memory = ox.Store()
-    memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+    memory = copied_into_memory(disk)
     manifest = Manifest.read(store_dir)
     assert manifest is not None
     ours = OxigraphStore(memory if in_memory else disk, manifest)
@@ -198,7 +192,7 @@ def start_layer(kind: str, store_dir: Path, base: str, in_memory: bool, work: Pa
     if kind.startswith("floor "):
         cmd = [PY, "-m", "bench.peers", "floor", str(store_dir / ENGINE_DIR), base, str(port), kind.split()[1]]
     elif kind.startswith("serve "):
-        memory = ["--in-memory", "always" if in_memory else "never"] if CAN_COPY else []
+        memory = ["--in-memory", "always" if in_memory else "never"]
         cmd = [UNTOC_KG, "serve", "--store", str(store_dir), "--base-iri", base, "--port", str(port),
                "--workers", kind.rsplit(" ", 1)[1], "--query-workers", "1", *memory, *LIKE_PEERS]
     else:
@@ -359,12 +353,11 @@ def measure(store_dir: Path, work: Path, args: argparse.Namespace) -> str:
         raise SystemExit(f"{store_dir} is not a store built by untoc-kg build")
     base = manifest.base_iri
     mix = {name: text for name, text in queries(base).items() if name in SMALL}
-    in_memory = CAN_COPY and not args.on_disk
+    in_memory = not args.on_disk
     local = asyncio.run(in_process(store_dir, base, mix, args.samples, in_memory))
     failed: dict[str, str] = {}
     groups = http_groups(store_dir, base, in_memory, work, mix, args.rounds, args.seconds, failed)
-    mode = "in memory (`--in-memory always`)" if in_memory else (
-        "on disk (`--in-memory never`)" if CAN_COPY else "on disk (serve has no --in-memory)")
+    mode = "in memory (`--in-memory always`)" if in_memory else "on disk (`--in-memory never`)"
     head = (f"Store: {store_dir} ({manifest.quads:,} quads); "
             f"our server and pool: {mode}.")
     failures = "".join(f"\n- {kind} did not start; its log ends: {why}" for kind, why in failed.items())

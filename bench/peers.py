@@ -18,6 +18,8 @@ import uvicorn
 from fastapi import FastAPI, Query
 from fastapi.responses import Response
 
+from untoc_kg.store.oxigraph import copied_into_memory
+
 FORMATS = {
     "json": (ox.QueryResultsFormat.JSON, "application/sparql-results+json"),
     "nt": (ox.RdfFormat.N_TRIPLES, "application/n-triples"),
@@ -35,8 +37,7 @@ def floor_store(store_dir: str, where: str) -> ox.Store:
     if where == "disk":
         return disk
     started = time.perf_counter()
-    memory = ox.Store()
-    memory.bulk_extend(disk.quads_for_pattern(None, None, None, None))
+    memory = copied_into_memory(disk)  # the very copy `serve --in-memory` makes
     del disk
     print(LOADED + json.dumps({"quads": len(memory), "seconds": time.perf_counter() - started}), flush=True)
     return memory

@@ -1,7 +1,7 @@
 """One command for every figure of docs/benchmarks.md: ``python -m bench.run --triples 1000000``.
 
 Everything is measured in the same run, on the same synthetic corpus (service/synth.py), against
-real server processes on loopback: our /sparql (embedded, in each serving mode ``serve`` offers, and
+real server processes on loopback: our /sparql (embedded, in memory and on disk, and
 on Virtuoso), two floors (a bare pyoxigraph store behind a minimal FastAPI route, over the on-disk
 store and over an in-memory copy of it: the limit), rdflib-endpoint, and Virtuoso queried directly.
 Each query is sent once to every target as a warm-up, then in interleaved rounds (every target per
@@ -190,26 +190,19 @@ FLOORS = {"memory": "floor in memory", "disk": "floor on disk"}
 LIMIT = FLOORS["memory"]
 """The floor the /sparql targets are judged against (issue 16): Oxigraph's memory store is faster on most of the mix."""
 OURS = {"always": "untoc-kg in memory", "never": "untoc-kg on disk"}
-"""``untoc-kg serve --in-memory MODE``, by mode; without that option the store is read on disk."""
+"""``untoc-kg serve --in-memory MODE``, by mode."""
 
 
-def serving_modes(in_memory_workers: int) -> dict[str | None, int]:
-    """The ``--in-memory`` modes to serve with, each with its number of HTTP processes: both modes when
-    ``serve`` offers the option, else none (on disk, ``--workers 2``)."""
-    usage = subprocess.run([UNTOC_KG, "serve", "--help"], capture_output=True, text=True, check=True).stdout
-    return {"always": in_memory_workers, "never": 2} if "--in-memory" in usage else {None: 2}
+def serving_modes(in_memory_workers: int) -> dict[str, int]:
+    """The ``--in-memory`` modes to serve with, each with its number of HTTP processes."""
+    return {"always": in_memory_workers, "never": 2}
 
 
-def our_name(mode: str | None) -> str:
-    return OURS[mode or "never"]
-
-
-def start_ours(mode: str | None, workers: int, work: Path, base: str, port: int, env: dict[str, str]) -> Server:
+def start_ours(mode: str, workers: int, work: Path, base: str, port: int, env: dict[str, str]) -> Server:
     """``untoc-kg serve --workers N`` on the built store, in ``mode`` (all modes serve the same base)."""
-    memory = ["--in-memory", mode] if mode else []
-    name = our_name(mode)
+    name = OURS[mode]
     return start(name, [UNTOC_KG, "serve", "--store", str(work / "store"), "--base-iri", base, "--port", str(port),
-                        "--workers", str(workers), *memory, *LIKE_PEERS],
+                        "--workers", str(workers), "--in-memory", mode, *LIKE_PEERS],
                  f"http://127.0.0.1:{port}/sparql", work / f"{name.replace(' ', '-')}.log", env)
 
 
@@ -446,7 +439,7 @@ def run(args: argparse.Namespace, work: Path, servers: list[Server], static_file
     return "\n".join(report + [table.markdown()])
 
 
-def _start_embedded(servers: list[Server], modes: dict[str | None, int], work: Path, base: str, port: int,
+def _start_embedded(servers: list[Server], modes: dict[str, int], work: Path, base: str, port: int,
                     env: dict[str, str], table: Table) -> dict[str, int]:
     """Our server in each mode that starts, then both floors; the names of ours, with their HTTP processes.
 
@@ -458,9 +451,9 @@ def _start_embedded(servers: list[Server], modes: dict[str | None, int], work: P
     for mode, workers in modes.items():
         try:
             servers.append(start_ours(mode, workers, work, base, _free_port() if servers else port, env))
-            ours[our_name(mode)] = workers
+            ours[OURS[mode]] = workers
         except RuntimeError as error:
-            table.add(f"serving ({our_name(mode)}, `--workers {workers}`)", f"did not start: {_last_line(str(error))}",
+            table.add(f"serving ({OURS[mode]}, `--workers {workers}`)", f"did not start: {_last_line(str(error))}",
                       "-", None)
     if not ours:
         raise RuntimeError("our server started in no mode")
@@ -473,10 +466,8 @@ def _last_line(text: str) -> str:
     return [line for line in text.splitlines() if line.strip()][-1].strip()
 
 
-def _modes_line(modes: dict[str | None, int]) -> str:
-    if list(modes) == [None]:
-        return "`untoc-kg serve --workers 2`, which has no `--in-memory` option yet: the store is read on disk"
-    return " and ".join(f"`untoc-kg serve --in-memory {m} --workers {n}` ({our_name(m)})" for m, n in modes.items())
+def _modes_line(modes: dict[str, int]) -> str:
+    return " and ".join(f"`untoc-kg serve --in-memory {m} --workers {n}` ({OURS[m]})" for m, n in modes.items())
 
 
 def _bare_builds(work: Path, corpus: Path) -> tuple[float, int, float]:

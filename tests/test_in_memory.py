@@ -154,7 +154,7 @@ def test_a_copy_made_in_many_batches_holds_every_quad(stores: tuple[OxigraphStor
     """A large store is copied a batch at a time, so the copy never holds the GIL for long."""
     disk, _ = stores
     monkeypatch.setattr(oxigraph_module, "COPY_BATCH", 7)
-    memory = OxigraphStore(oxigraph_module._copied_into_memory(disk.engine), disk.manifest)
+    memory = OxigraphStore(oxigraph_module.copied_into_memory(disk.engine), disk.manifest)
     assert len(memory.engine) == disk.manifest.quads > 7
     assert answer(memory, EVERY_QUAD) == answer(disk, EVERY_QUAD)
 

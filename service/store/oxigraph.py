@@ -41,7 +41,7 @@ class OxigraphStore(Store):
             engine = ox.Store.read_only(str(store_dir / ENGINE_DIR))
         except OSError as error:
             raise StoreError(f"cannot open the store at {store_dir}: {error}") from error
-        return cls(_copied_into_memory(engine) if in_memory else engine, manifest)
+        return cls(copied_into_memory(engine) if in_memory else engine, manifest)
 
     def query(self, sparql: str, dataset: Dataset | None = None) -> QueryResults:
         options: dict[str, object] = {"base_iri": self.base_iri}
@@ -71,7 +71,7 @@ uvicorn's supervisor restarts an HTTP process that misses its 5 s health check; 
 under 2 s."""
 
 
-def _copied_into_memory(disk: ox.Store) -> ox.Store:
+def copied_into_memory(disk: ox.Store) -> ox.Store:
     """Every quad of ``disk`` (named graphs and the merged default graph) in a new in-memory store.
 
     ``bulk_extend`` over ``quads_for_pattern`` is the fastest copy measured and the one with the
