@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from conftest import BACKEND, cartesian
+from hostile import client
 
 TIMEOUT_SECONDS = 4
 DATA = '<http://example.org/a> <http://example.org/p> "local" .\n'
@@ -136,7 +137,7 @@ def test_a_bystander_is_never_refused_while_one_client_sends_bombs(serve, data_f
     bomb_statuses: list[int] = []
 
     def bomber() -> None:
-        with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.1.2"), timeout=60) as http:
+        with client("127.0.1.2", timeout=60) as http:
             while not stop.is_set():
                 bomb_statuses.append(http.post(bombed.sparql, data={"query": SLOW}).status_code)
 
@@ -145,7 +146,7 @@ def test_a_bystander_is_never_refused_while_one_client_sends_bombs(serve, data_f
         thread.start()
     assert wait_for(lambda: any(_busy(pid) for pid in children(bombed.process.pid))), "a bomb must run"
     cheap: list[httpx.Response] = []
-    with httpx.Client(transport=httpx.HTTPTransport(local_address="127.0.1.3"), timeout=60) as http:
+    with client("127.0.1.3", timeout=60) as http:
         for _ in range(40):  # some 10 s at least: several time-limit kills of the bombs
             cheap.append(http.get(bombed.sparql, params={"query": "ASK { ?s ?p ?o }"}))
             time.sleep(0.25)
