@@ -231,30 +231,27 @@ def test_budgets_stay_bounded_under_an_address_flood(monkeypatch: pytest.MonkeyP
     assert len(budgets.buckets) <= 100
 
 
-def test_one_slow_query_runs_a_second_is_stopped() -> None:
+def after_a_slow_query(*paths: str) -> list[httpx.Response]:
+    """A slow query, then, once it runs, requests for ``paths`` at once: every answer, in that order."""
     async def scenario() -> list[httpx.Response]:
         limits = Limits(**{**LIMITS.__dict__, "max_concurrent": 10})
         async with app(limits) as http:
             first = asyncio.create_task(http.get("/sparql?slow"))
             await asyncio.sleep(0.05)
-            second = asyncio.create_task(http.get("/sparql?slow"))
-            quick = asyncio.create_task(http.get("/sparql"))
-            return [await first, await second, await quick]
-    first, second, quick = run(scenario())
+            others = [asyncio.create_task(http.get(path)) for path in paths]
+            return [await first, *[await other for other in others]]
+    return run(scenario())
+
+
+def test_one_slow_query_runs_a_second_is_stopped() -> None:
+    first, second, quick = after_a_slow_query("/sparql?slow", "/sparql")
     assert (first.status_code, second.status_code, quick.status_code) == (200, 503, 200)
     assert "max_slow_queries = 1 queries" in second.text and second.headers["retry-after"] == "1"
 
 
 def test_waiting_for_a_worker_does_not_make_a_query_slow() -> None:
     """The lane counts a query's running time: a quick query queued behind a slow one is not stopped."""
-    async def scenario() -> list[httpx.Response]:
-        limits = Limits(**{**LIMITS.__dict__, "max_concurrent": 10})
-        async with app(limits) as http:
-            first = asyncio.create_task(http.get("/sparql?slow"))
-            await asyncio.sleep(0.05)
-            queued = asyncio.create_task(http.get("/sparql?queued"))
-            return [await first, await queued]
-    assert [response.status_code for response in run(scenario())] == [200, 200]
+    assert [response.status_code for response in after_a_slow_query("/sparql?queued")] == [200, 200]
 
 
 def test_slow_pages_are_not_stopped() -> None:
